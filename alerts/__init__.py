@@ -1,0 +1,1 @@
+"""Alerts: outbox dispatch, retries, escalation, acknowledgements, reporter updates."""

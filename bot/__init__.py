@@ -1,0 +1,1 @@
+"""Telegram adapter: updates to Inbound, replies to keyboards; the alert sender."""

@@ -1,0 +1,1 @@
+"""Channel-neutral conversations: flows as data and a pure engine (no I/O)."""

@@ -1,0 +1,177 @@
+"""Channel-neutral values passed in and out of the conversation engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from handlers.i18n import Msg, Verbatim
+
+Text = Msg | Verbatim
+InboundKind = Literal["text", "location", "photo", "command", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a person, already stripped of its channel's shape."""
+
+    channel: str  # "telegram" | "sms" | "cli"
+    address: str  # Telegram chat id or E.164 phone number
+    at: datetime  # when it arrived (aware UTC)
+    text: str = ""
+    kind: InboundKind = "text"
+    location: tuple[float, float] | None = None  # (lat, lon) of a pin
+    photo: str | None = None  # the channel's file id
+    language_hint: str | None = None  # e.g. Telegram's language_code
+    option: str | None = None  # a button's option key, when the channel has buttons
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice offered to the person: a number on SMS, a button on Telegram."""
+
+    key: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message back to the person: paragraphs, then choices to pick from."""
+
+    lines: tuple[Text, ...]
+    options: tuple[Option, ...] = ()
+    ask_location: bool = False  # offer a "share location" button where the channel can
+    skippable: bool = False  # the step can be skipped with the skip word
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place the engine can route by: a municipality, maybe a settlement or a pin."""
+
+    municipality_id: int
+    municipality: str  # display name in the person's language
+    country: str  # "XK" | "AL"
+    settlement: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    how: str = "name"  # name | alias | settlement | fuzzy | polygon | nearest_seat
+
+    def label(self) -> str:
+        """Return the place as a person reads it, village first when known."""
+        if self.settlement and self.settlement != self.municipality:
+            return f"{self.settlement}, {self.municipality}"
+        return self.municipality
+
+
+@dataclass(frozen=True)
+class TeacherInfo:
+    """What the engine knows of a registered teacher writing to it."""
+
+    teacher_id: int
+    school_id: int
+    school_name: str
+    municipality_id: int
+    municipality: str
+    country: str
+
+
+@dataclass(frozen=True)
+class RouteTarget:
+    """Who a report goes to, by role and municipality (never a private number)."""
+
+    role: str
+    municipality: str | None  # None for national
+    contact_point_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The outcome of routing a report; `unrouted` means the national fallback took it."""
+
+    targets: tuple[RouteTarget, ...]
+    unrouted: bool = False
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What a reporter may see of their own report."""
+
+    reference: str
+    kind: str
+    category: str
+    status: str
+    municipality: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A report ready to be filed, as the engine hands it to the service layer."""
+
+    kind: str
+    category: str
+    urgent: bool
+    reference: str
+    routing: Routing
+    municipality_id: int | None = None
+    school_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place_text: str = ""
+    description: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    anonymous: bool = False
+    callback_consent: bool = False
+    photos: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """Effect: store this report, its routing and its alerts in one transaction."""
+
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    """Effect: remember the person's language for every later message."""
+
+    language: str
+
+
+Effect = FileReport | SetLanguage
+
+
+class World(Protocol):
+    """Read-only facts the engine may consult; the service layer implements it over the DB."""
+
+    def match_place(self, text: str, language: str) -> list[Place]:
+        """Return places matching typed text, best first (empty when none)."""
+        ...
+
+    def locate(self, lat: float, lon: float, language: str) -> Place | None:
+        """Return the municipality containing a pin, or the nearest seat; None if far away."""
+        ...
+
+    def teacher(self, channel: str, address: str) -> TeacherInfo | None:
+        """Return the registered teacher writing from this address, if any."""
+        ...
+
+    def report_status(self, reference: str, channel: str, address: str) -> StatusView | None:
+        """Return the status of a report filed from this address; None if not theirs."""
+        ...
+
+    def my_reports(self, channel: str, address: str, limit: int = 5) -> list[StatusView]:
+        """Return the newest reports filed from this address."""
+        ...
+
+    def route(self, kind: str, category: str, urgent: bool, municipality_id: int | None,
+              school_id: int | None, language: str) -> Routing:
+        """Route a report by (kind, category, municipality[, school]) to contact points."""
+        ...
+
+    def new_reference(self) -> str:
+        """Return a fresh random reference such as R-7K3M9Q."""
+        ...

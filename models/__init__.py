@@ -1,0 +1,37 @@
+"""Typed SQLAlchemy models, database binding, migrations and seed data."""
+
+from models.base import Base, utcnow
+from models.geo import Municipality, Settlement
+from models.messaging import ConversationSession, OutboxMessage, ProcessedInbound
+from models.people import Contact, ContactPoint, RoutingRule, School, Teacher
+from models.reports import (
+    CLOSE_REASONS,
+    OPEN_STATUSES,
+    STATUSES,
+    Attachment,
+    Report,
+    ReportEvent,
+    ReportRoute,
+)
+
+__all__ = [
+    "CLOSE_REASONS",
+    "OPEN_STATUSES",
+    "STATUSES",
+    "Attachment",
+    "Base",
+    "Contact",
+    "ContactPoint",
+    "ConversationSession",
+    "Municipality",
+    "OutboxMessage",
+    "ProcessedInbound",
+    "Report",
+    "ReportEvent",
+    "ReportRoute",
+    "RoutingRule",
+    "School",
+    "Settlement",
+    "Teacher",
+    "utcnow",
+]

@@ -1,0 +1,108 @@
+"""Reports, their routing, their audit trail of events, and attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+from models.geo import Municipality
+from models.people import Contact, ContactPoint, School
+
+STATUSES = ("received", "routed", "acknowledged", "in_progress", "resolved", "closed")
+OPEN_STATUSES = ("received", "routed", "acknowledged", "in_progress")
+CLOSE_REASONS = ("duplicate", "not_actionable", "referred")
+
+
+class Report(Base):
+    """One report as filed: what, where, how urgent, by whom (unless anonymous)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_municipality_created", "municipality_id", "created_at"),
+        Index("ix_reports_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))  # hazard | child_at_risk | dropout
+    category: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    close_reason: Mapped[str | None] = mapped_column(String(32))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    place_text: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Kind-specific answers: age band, sex, class, pupil initials, days absent, reason…
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    callback_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(5), default="sq")
+    unrouted: Mapped[bool] = mapped_column(Boolean, default=False)
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    school: Mapped[School | None] = relationship()
+    reporter: Mapped[Contact | None] = relationship()
+    routes: Mapped[list[ReportRoute]] = relationship(back_populates="report", order_by="ReportRoute.id")
+    events: Mapped[list[ReportEvent]] = relationship(back_populates="report", order_by="ReportEvent.id")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="report")
+
+
+class ReportRoute(Base):
+    """A contact point (and the role it holds) that a report was routed to."""
+
+    __tablename__ = "report_routes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_points.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="routes")
+    contact_point: Mapped[ContactPoint | None] = relationship()
+
+
+class ReportEvent(Base):
+    """One timestamped change to a report, with who made it: the audit trail."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))  # "reporter", "system", "contact_point:7"…
+    kind: Mapped[str] = mapped_column(String(24), default="status")
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="events")
+
+
+class Attachment(Base):
+    """A file sent with a report, kept as the channel's own file id."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="photo")
+    channel: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="attachments")

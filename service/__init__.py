@@ -1,0 +1,1 @@
+"""Application services: run a conversation turn against the database, file reports."""

@@ -1,0 +1,1 @@
+"""Sinjalizo: Albanian-first reporting service for municipal child protection."""

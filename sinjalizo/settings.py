@@ -1,0 +1,87 @@
+"""Settings read from the environment, with the embedded defaults of DESIGN."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("sq", "sr", "en")
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    """Read an on/off environment value, forgiving the usual spellings."""
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def default_instance_path() -> Path:
+    """Return the instance folder beside the working directory (SQLite file, uploads)."""
+    return Path(os.environ.get("SINJALIZO_INSTANCE", "instance")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployer configures, with defaults for the embedded run."""
+
+    database_url: str = ""
+    secret_key: str = "dev-only-not-secret"
+    public_base_url: str = "http://127.0.0.1:5000"
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_base: str = "https://api.telegram.org/bot"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_api_base: str = ""
+    sms_transliterate: bool = True
+    default_language: str = "sq"
+    session_timeout_minutes: int = 30
+    instance_path: Path = field(default_factory=default_instance_path)
+
+    @property
+    def sqlite_default_url(self) -> str:
+        """Return the embedded SQLite database URL under the instance folder."""
+        return f"sqlite:///{self.instance_path / 'sinjalizo.sqlite3'}"
+
+    @property
+    def db_url(self) -> str:
+        """Return the configured database URL, or the embedded SQLite default."""
+        return self.database_url or self.sqlite_default_url
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Return a copy with some settings changed (tests, CLI flags)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables named as in DESIGN."""
+        env = os.environ if env is None else env
+        language = env.get("DEFAULT_LANGUAGE", "sq").strip().lower() or "sq"
+        if language not in LANGUAGES:
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
+        url = env.get("DATABASE_URL", "").strip()
+        # Hosting platforms still hand out the old scheme; SQLAlchemy wants a driver name.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return cls(
+            database_url=url,
+            secret_key=env.get("SECRET_KEY", cls.secret_key),
+            public_base_url=env.get("PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_api_base=env.get("TELEGRAM_API_BASE", cls.telegram_api_base),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+            twilio_from=env.get("TWILIO_FROM", ""),
+            twilio_api_base=env.get("TWILIO_API_BASE", ""),
+            sms_transliterate=_flag(env.get("SMS_TRANSLITERATE"), True),
+            default_language=language,
+            session_timeout_minutes=int(env.get("SESSION_TIMEOUT_MINUTES", "30")),
+            instance_path=Path(env.get("SINJALIZO_INSTANCE", "instance")).resolve(),
+        )

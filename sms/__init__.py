@@ -1,0 +1,1 @@
+"""Twilio adapter: signed webhooks to Inbound, replies to TwiML; the SMS sender."""
