@@ -1,0 +1,159 @@
+"""What a conversation is made of: its state, its context, and a flow of named steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from handlers.i18n import Msg
+from handlers.types import Effect, Inbound, Reply, Text, World
+
+
+class Translator(Protocol):
+    """Turns a message into text in one language (adapters pass the real catalogs)."""
+
+    def __call__(self, text: Text, language: str) -> str:
+        """Return `text` rendered in `language`."""
+        ...
+
+
+@dataclass(frozen=True)
+class State:
+    """Where one address stands: active flow and step, answers so far, language."""
+
+    language: str = "sq"
+    flow: str | None = None
+    step: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    pending: dict[str, Any] = field(default_factory=dict)  # a step's own sub-dialog
+    editing: bool = False  # re-asking one answer from the summary
+    last_at: str | None = None  # ISO time of the last message
+    known: bool = False  # has written before (greet only once)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the state as plain JSON for the database."""
+        return {
+            "language": self.language, "flow": self.flow, "step": self.step,
+            "answers": self.answers, "pending": self.pending, "editing": self.editing,
+            "last_at": self.last_at, "known": self.known,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None, default_language: str) -> State:
+        """Rebuild a state from JSON, forgiving missing or malformed fields."""
+        if not isinstance(data, dict):
+            return cls(language=default_language)
+        language = data.get("language")
+        return cls(
+            language=language if isinstance(language, str) else default_language,
+            flow=data.get("flow") if isinstance(data.get("flow"), str) else None,
+            step=data.get("step") if isinstance(data.get("step"), str) else None,
+            answers=dict(data.get("answers") or {}),
+            pending=dict(data.get("pending") or {}),
+            editing=bool(data.get("editing")),
+            last_at=data.get("last_at") if isinstance(data.get("last_at"), str) else None,
+            known=bool(data.get("known")),
+        )
+
+    def idle(self) -> State:
+        """Return this state with no active flow (language and greeting kept)."""
+        return replace(self, flow=None, step=None, answers={}, pending={}, editing=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a step may consult besides the state: the message, the world, the catalogs."""
+
+    inbound: Inbound
+    world: World
+    translate: Translator
+    language: str
+    now: datetime
+
+    def fold_label(self, text: Text) -> str:
+        """Return a label as the person sees it, folded for comparison."""
+        from routing.text import fold
+
+        return fold(self.translate(text, self.language))
+
+
+@dataclass(frozen=True)
+class Accept:
+    """The step's answer was understood; store `value` and go on."""
+
+    value: Any
+    replies: tuple[Reply, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reject:
+    """The answer was not understood; say why and ask the same question again."""
+
+    error: Msg
+
+
+@dataclass(frozen=True)
+class Stay:
+    """The step needs another exchange (a place to confirm); keep `pending`, send `reply`."""
+
+    reply: Reply
+    pending: dict[str, Any]
+
+
+StepResult = Accept | Reject | Stay
+Condition = Callable[[dict[str, Any]], bool]
+
+
+class Step(Protocol):
+    """One named question in a flow."""
+
+    name: str
+    title: Msg  # how the answer is named in the summary and the "change" list
+    when: Condition | None
+
+    def ask(self, ctx: Context, state: State) -> Reply:
+        """Return the question, as first asked."""
+        ...
+
+    def answer(self, ctx: Context, state: State) -> StepResult:
+        """Interpret the inbound message as an answer to this question."""
+        ...
+
+    def show(self, value: Any, ctx: Context) -> Text:
+        """Return a stored answer as it appears in the summary."""
+        ...
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What a flow hands back when the person confirms: effects and the closing reply."""
+
+    effects: tuple[Effect, ...]
+    replies: tuple[Reply, ...]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A conversation declared as data: named steps, a summary, and what to do at the end."""
+
+    name: str
+    title: Msg
+    steps: Sequence[Step]
+    finish: Callable[[Context, State], Finished]
+    confirm: bool = True  # show a summary and ask before filing
+    intro: Callable[[Context, State], tuple[Reply, ...]] | None = None
+    gate: Callable[[Context], Msg | None] | None = None  # refuse to start, with a reason
+
+    def step(self, name: str | None) -> Step | None:
+        """Return the step called `name`, if the flow has one."""
+        return next((s for s in self.steps if s.name == name), None)
+
+    def applicable(self, answers: dict[str, Any]) -> list[Step]:
+        """Return the steps that apply given the answers so far."""
+        return [s for s in self.steps if s.when is None or s.when(answers)]
+
+    def next_step(self, answers: dict[str, Any]) -> Step | None:
+        """Return the first applicable step not yet answered, or None when all are."""
+        return next((s for s in self.applicable(answers) if s.name not in answers), None)
