@@ -19,6 +19,11 @@ class Translator(Protocol):
         ...
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """Return a copy of a JSON object, or an empty one for anything else."""
+    return dict(value) if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class State:
     """Where one address stands: active flow and step, answers so far, language."""
@@ -29,6 +34,7 @@ class State:
     answers: dict[str, Any] = field(default_factory=dict)
     pending: dict[str, Any] = field(default_factory=dict)  # a step's own sub-dialog
     editing: bool = False  # re-asking one answer from the summary
+    aside: str | None = None  # an engine question outside the flow (the language choice)
     last_at: str | None = None  # ISO time of the last message
     known: bool = False  # has written before (greet only once)
 
@@ -37,7 +43,7 @@ class State:
         return {
             "language": self.language, "flow": self.flow, "step": self.step,
             "answers": self.answers, "pending": self.pending, "editing": self.editing,
-            "last_at": self.last_at, "known": self.known,
+            "aside": self.aside, "last_at": self.last_at, "known": self.known,
         }
 
     @classmethod
@@ -50,16 +56,18 @@ class State:
             language=language if isinstance(language, str) else default_language,
             flow=data.get("flow") if isinstance(data.get("flow"), str) else None,
             step=data.get("step") if isinstance(data.get("step"), str) else None,
-            answers=dict(data.get("answers") or {}),
-            pending=dict(data.get("pending") or {}),
+            answers=_mapping(data.get("answers")),
+            pending=_mapping(data.get("pending")),
             editing=bool(data.get("editing")),
+            aside=data.get("aside") if isinstance(data.get("aside"), str) else None,
             last_at=data.get("last_at") if isinstance(data.get("last_at"), str) else None,
             known=bool(data.get("known")),
         )
 
     def idle(self) -> State:
         """Return this state with no active flow (language and greeting kept)."""
-        return replace(self, flow=None, step=None, answers={}, pending={}, editing=False)
+        return replace(self, flow=None, step=None, answers={}, pending={}, editing=False,
+                       aside=None)
 
 
 @dataclass(frozen=True)

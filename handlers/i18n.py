@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -45,3 +46,17 @@ class Verbatim:
     """Text that must not be translated: a reference, a place name, the user's own words."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """Several texts joined as the language joins a list ("A, B and C")."""
+
+    items: tuple[Msg | Verbatim, ...]
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment shown as the reader's locale writes a date and a 24-hour time."""
+
+    at: datetime

@@ -22,7 +22,7 @@ class Choice:
     """One answer to pick: a slug, its label, and words that also select it in any language."""
 
     key: str
-    label: Msg
+    label: Text
     words: tuple[str, ...] = ()
 
 

@@ -1,0 +1,300 @@
+"""The conversation engine: one inbound message in, new state, replies and effects out.
+
+Pure: it consults the `World` for facts and never touches a network or a database itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from handlers import confirm, dropout, language, menu, status
+from handlers.flow import Accept, Context, Flow, Reject, State, Stay, Translator
+from handlers.flows import FLOWS
+from handlers.i18n import Msg, msg
+from handlers.keywords import Command, command_of
+from handlers.steps import pick
+from handlers.types import Effect, Inbound, Reply, SetLanguage, World
+
+log = logging.getLogger(__name__)
+TIMEOUT = timedelta(minutes=30)
+MENU_STEP = "menu"
+CONFIRM_STEP = "confirm"
+CHANGE_STEP = "change"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one message leads to: the state to save, replies to send, effects to carry out."""
+
+    state: State
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...] = ()
+
+
+def advance(state: State, inbound: Inbound, world: World, translate: Translator,
+            timeout: timedelta = TIMEOUT) -> Outcome:
+    """Take one message through the conversation; never raises, never leaves a dead end."""
+    state, notices, effects = _arrive(state, inbound, timeout)
+    ctx = Context(inbound, world, translate, state.language, inbound.at)
+    try:
+        outcome = _dispatch(state, ctx)
+    except Exception:  # a bug must cost one message, never the person's way forward
+        log.exception("engine failed on a %s message; starting afresh", inbound.channel)
+        outcome = Outcome(state.idle(), (menu.menu_reply(_is_teacher(ctx), msg(
+            "Sorry, something went wrong on our side and nothing was sent. "
+            "Please start again.")),))
+    final = replace(outcome.state, last_at=inbound.at.isoformat(), known=True)
+    return Outcome(final, (*notices, *outcome.replies), (*effects, *outcome.effects))
+
+
+def _arrive(state: State, inbound: Inbound,
+            timeout: timedelta) -> tuple[State, tuple[Reply, ...], tuple[Effect, ...]]:
+    """Pick the language on first contact and expire a conversation left idle too long."""
+    notices: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    hinted = language.from_hint(inbound.language_hint)
+    if not state.known and hinted and hinted != state.language:
+        state = replace(state, language=hinted)
+        effects = (SetLanguage(hinted),)
+    last = _parse_time(state.last_at)
+    busy = state.flow is not None or state.step is not None or state.aside is not None
+    if busy and last is not None and inbound.at - last > timeout:
+        minutes = int(timeout.total_seconds() // 60)
+        notices = (Reply((msg("Your previous conversation was closed after {minutes} minutes "
+                              "without an answer, and nothing was sent. Let's start again.",
+                              minutes=minutes),)),)
+        state = replace(state.idle(), step=None)
+    return state, notices, effects
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    """Read a stored ISO time, ignoring anything malformed."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _dispatch(state: State, ctx: Context) -> Outcome:
+    """Send the message where it belongs: an aside, a command, a one-liner, the menu, a step."""
+    if state.aside == "language":
+        state = replace(state, aside=None)
+        picked = language.chosen_language(ctx)
+        if picked:
+            return _set_language(state, ctx, picked)
+    command = _command(ctx.inbound)
+    if command is not None:
+        return _run_command(state, ctx, command)
+    quick = _one_line_flag(state, ctx.inbound)
+    if quick is not None:
+        return start_flow(state, ctx, "dropout", quick)
+    flow = FLOWS.get(state.flow or "")
+    if flow is None:
+        return _idle(state, ctx)
+    if state.step == CONFIRM_STEP:
+        return _at_summary(state, ctx, flow)
+    if state.step == CHANGE_STEP:
+        return _at_change(state, ctx, flow)
+    return _at_step(state, ctx, flow)
+
+
+def _command(inbound: Inbound) -> Command | None:
+    """Return the global keyword a message is, when it is typed text and not a button."""
+    if inbound.option is not None or inbound.kind not in ("text", "command"):
+        return None
+    return command_of(inbound.text)
+
+
+def _one_line_flag(state: State, inbound: Inbound) -> dict[str, Any] | None:
+    """Return the answers of a one-line dropout flag (BRAKTISJE 7A AK 12), if this is one."""
+    if inbound.kind != "text" or inbound.option is not None:
+        return None
+    answers = dropout.one_shot(inbound.text)
+    if answers is None:
+        return None
+    # Mid-flow, a single word such as "braktisje" is an answer, not a new flag.
+    if state.flow is not None and not {"class", "pupil"} <= answers.keys():
+        return None
+    if state.flow is None and state.step == MENU_STEP and len(answers) == 1:
+        return None
+    return answers
+
+
+def _is_teacher(ctx: Context) -> bool:
+    """Tell whether the sender is a registered teacher."""
+    return ctx.world.teacher(ctx.inbound.channel, ctx.inbound.address) is not None
+
+
+def _menu(state: State, ctx: Context, lead: Msg | None = None,
+          before: tuple[Reply, ...] = ()) -> Outcome:
+    """Show the menu and wait for a pick."""
+    reply = menu.menu_reply(_is_teacher(ctx), lead)
+    return Outcome(replace(state.idle(), step=MENU_STEP), (*before, reply))
+
+
+def _idle(state: State, ctx: Context) -> Outcome:
+    """With no report under way: take a menu pick, or greet and show the menu."""
+    if state.step == MENU_STEP:
+        chosen = pick(menu.menu_choices(_is_teacher(ctx)), ctx)
+        if not isinstance(chosen, Msg):
+            return _from_menu(state, ctx, chosen.key)
+        if ctx.inbound.kind == "photo":
+            return _menu(state, ctx, msg("To send a photo, first choose what you are reporting."))
+        return _menu(state, ctx, chosen)
+    return _menu(state, ctx, None if state.known else menu.greeting())
+
+
+def _from_menu(state: State, ctx: Context, key: str) -> Outcome:
+    """Act on a menu pick."""
+    if key in FLOWS:
+        return start_flow(state, ctx, key)
+    if key == "status":
+        return _menu(state, ctx, before=(status.status_reply(ctx, ""),))
+    if key == "language":
+        return Outcome(replace(state.idle(), aside="language"), (language.language_question(),))
+    return _menu(state, ctx, before=(menu.help_reply(ctx, _is_teacher(ctx)),))
+
+
+def start_flow(state: State, ctx: Context, name: str,
+               answers: dict[str, Any] | None = None) -> Outcome:
+    """Begin a flow, maybe with answers already given; a one-line flag that is complete files."""
+    flow = FLOWS[name]
+    refusal = flow.gate(ctx) if flow.gate else None
+    if refusal is not None:
+        return _menu(state, ctx, before=(Reply((refusal,)),))
+    begun = replace(state.idle(), flow=name, answers=dict(answers or {}))
+    if name == "dropout" and answers and len(answers) > 1 and dropout.complete(answers):
+        filled = replace(begun, answers={"reason": "unknown", **begun.answers})
+        return _finish(filled, ctx, flow)
+    return _next(begun, ctx, flow)
+
+
+def _next(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = ()) -> Outcome:
+    """Ask the next unanswered question, or show the summary, or file when all is known."""
+    step = flow.next_step(state.answers)
+    if step is not None:
+        state = replace(state, step=step.name, pending={})
+        return Outcome(state, (*before, step.ask(ctx, state)))
+    if flow.confirm:
+        state = replace(state, step=CONFIRM_STEP, pending={}, editing=False)
+        return Outcome(state, (*before, confirm.summary(ctx, flow, state)))
+    return _finish(state, ctx, flow, before)
+
+
+def _finish(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = ()) -> Outcome:
+    """Hand the answers to the flow's finish and go back to idle."""
+    applicable = {s.name for s in flow.applicable(state.answers)}
+    kept = {k: v for k, v in state.answers.items() if k in applicable or flow.step(k) is None}
+    finished = flow.finish(ctx, replace(state, answers=kept))
+    return Outcome(state.idle(), (*before, *finished.replies), finished.effects)
+
+
+def _at_step(state: State, ctx: Context, flow: Flow) -> Outcome:
+    """Read the answer to the current question."""
+    step = flow.step(state.step)
+    if step is None:
+        return _next(state, ctx, flow)
+    if ctx.inbound.photo and step.name != "photo" and flow.step("photo") is not None:
+        photos = [*state.answers.get("photo", []), ctx.inbound.photo]
+        state = replace(state, answers={**state.answers, "photo": photos})
+        return Outcome(state, (Reply((msg("Thank you for the photo; it will go with the "
+                                          "report."),)), step.ask(ctx, state)))
+    result = step.answer(ctx, state)
+    if isinstance(result, Accept):
+        answered = replace(state, answers={**state.answers, step.name: result.value})
+        return _next(answered, ctx, flow, result.replies)
+    if isinstance(result, Stay):
+        return Outcome(replace(state, pending=result.pending), (result.reply,))
+    return Outcome(state, (_again(result, step.ask(ctx, state)),))
+
+
+def _again(rejected: Reject, question: Reply) -> Reply:
+    """Say what was wrong and ask the same question again, options included."""
+    return replace(question, lines=(rejected.error, *question.lines))
+
+
+def _at_summary(state: State, ctx: Context, flow: Flow) -> Outcome:
+    """Send, change or cancel at the summary."""
+    chosen = confirm.confirm_choice(ctx)
+    if isinstance(chosen, Msg):
+        return Outcome(state, (_again(Reject(chosen), confirm.summary(ctx, flow, state)),))
+    if chosen == "send":
+        return _finish(state, ctx, flow)
+    if chosen == "change":
+        state = replace(state, step=CHANGE_STEP)
+        return Outcome(state, (confirm.change_list(flow, state),))
+    return _menu(state, ctx, msg("Cancelled. Nothing was sent."))
+
+
+def _at_change(state: State, ctx: Context, flow: Flow) -> Outcome:
+    """Re-ask the answer picked from the change list."""
+    chosen = confirm.change_choice(ctx, flow, state)
+    if isinstance(chosen, Msg):
+        return Outcome(state, (_again(Reject(chosen), confirm.change_list(flow, state)),))
+    step = flow.step(chosen)
+    if step is None:
+        return _next(state, ctx, flow)
+    state = replace(state, step=step.name, pending={}, editing=True)
+    return Outcome(state, (step.ask(ctx, state),))
+
+
+def _run_command(state: State, ctx: Context, command: Command) -> Outcome:
+    """Carry out a global keyword, then take the person back where they were."""
+    in_flow = state.flow in FLOWS
+    if command.name in ("cancel", "menu"):
+        lead = msg("Cancelled. Nothing was sent.") if in_flow else None
+        if command.name == "cancel" and not in_flow:
+            lead = msg("There is nothing to cancel.")
+        return _menu(state, ctx, lead)
+    if command.name == "help":
+        return _resume(state, ctx, menu.help_reply(ctx, _is_teacher(ctx)))
+    if command.name == "status":
+        return _resume(state, ctx, status.status_reply(ctx, command.argument))
+    if command.name == "language":
+        if command.argument:
+            return _set_language(state, ctx, command.argument)
+        return Outcome(replace(state, aside="language"), (language.language_question(),))
+    return _back(state, ctx)
+
+
+def _resume(state: State, ctx: Context, *before: Reply) -> Outcome:
+    """Repeat where the person stands (the question, the summary, or the menu)."""
+    flow = FLOWS.get(state.flow or "")
+    if flow is None:
+        return _menu(state, ctx, before=before)
+    if state.step == CONFIRM_STEP:
+        return Outcome(state, (*before, confirm.summary(ctx, flow, state)))
+    if state.step == CHANGE_STEP:
+        return Outcome(state, (*before, confirm.change_list(flow, state)))
+    step = flow.step(state.step)
+    if step is None:
+        return _next(state, ctx, flow, before)
+    return Outcome(replace(state, pending={}), (*before, step.ask(ctx, state)))
+
+
+def _back(state: State, ctx: Context) -> Outcome:
+    """Go back one question, forgetting its answer, so it can be given again."""
+    flow = FLOWS.get(state.flow or "")
+    if flow is None:
+        return _menu(state, ctx)
+    answered = [s for s in flow.applicable(state.answers) if s.name in state.answers]
+    current = flow.step(state.step)
+    if current is not None and current.name in state.answers:
+        answered = answered[: answered.index(current)]
+    if not answered:
+        return _resume(state, ctx, Reply((msg("This is the first question."),)))
+    previous = answered[-1]
+    answers = {k: v for k, v in state.answers.items() if k != previous.name}
+    state = replace(state, answers=answers, step=previous.name, pending={})
+    return Outcome(state, (previous.ask(ctx, state),))
+
+
+def _set_language(state: State, ctx: Context, code: str) -> Outcome:
+    """Switch language and repeat where the person stands, in the new language."""
+    state = replace(state, language=code, aside=None)
+    ctx = replace(ctx, language=code)
+    resumed = _resume(state, ctx, Reply((msg("From now on I will write in English."),)))
+    return replace(resumed, effects=(SetLanguage(code),))

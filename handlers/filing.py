@@ -1,0 +1,58 @@
+"""Turning confirmed answers into a report to file, and thanking the reporter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.categories import KINDS, ROLES
+from handlers.flow import Context, Finished
+from handlers.i18n import ListOf, Msg, Verbatim, msg
+from handlers.types import Draft, FileReport, Place, Reply, Routing
+
+
+def target_text(routing: Routing) -> ListOf:
+    """Name who a report went to, by role and municipality, never by person."""
+    items: list[Msg | Verbatim] = []
+    for target in routing.targets:
+        role = ROLES.get(target.role, msg("the responsible office"))
+        if target.municipality:
+            items.append(msg("{role} in {municipality}", role=role,
+                             municipality=Verbatim(target.municipality)))
+        else:
+            items.append(role)
+    if not items:
+        items.append(ROLES["national"])
+    return ListOf(tuple(dict.fromkeys(items)))
+
+
+def thanks(draft: Draft) -> Reply:
+    """Confirm the filed report with its reference and who will act on it."""
+    lines: list[Msg | Verbatim] = [
+        msg("Thank you. Your report {reference} ({kind}) has been received.",
+            reference=Verbatim(draft.reference), kind=KINDS[draft.kind]),
+        msg("It has been sent to {targets}.", targets=target_text(draft.routing)),
+    ]
+    if draft.routing.unrouted:
+        lines.append(msg("They will pass it on to the right municipality."))
+    lines.append(msg("To follow it, write STATUS {reference}.",
+                     reference=Verbatim(draft.reference)))
+    return Reply(tuple(lines))
+
+
+def file_report(ctx: Context, *, kind: str, category: str, urgent: bool = False,
+                place: Place | None = None, school_id: int | None = None,
+                municipality_id: int | None = None, description: str = "",
+                details: dict[str, Any] | None = None, anonymous: bool = False,
+                callback_consent: bool = False, photos: tuple[str, ...] = ()) -> Finished:
+    """Route the report, give it a reference, and return the effect with the thank-you."""
+    where = place.municipality_id if place else municipality_id
+    routing = ctx.world.route(kind, category, urgent, where, school_id, ctx.language)
+    draft = Draft(
+        kind=kind, category=category, urgent=urgent, reference=ctx.world.new_reference(),
+        routing=routing, municipality_id=where, school_id=school_id,
+        lat=place.lat if place else None, lon=place.lon if place else None,
+        place_text=place.label() if place else "", description=description,
+        details=details or {}, anonymous=anonymous, callback_consent=callback_consent,
+        photos=photos,
+    )
+    return Finished((FileReport(draft),), (thanks(draft),))

@@ -1,0 +1,10 @@
+"""Every reporting flow by name: the engine looks flows up here."""
+
+from __future__ import annotations
+
+from handlers.child_at_risk import CHILD_AT_RISK
+from handlers.dropout import DROPOUT
+from handlers.flow import Flow
+from handlers.hazard import HAZARD
+
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in (HAZARD, CHILD_AT_RISK, DROPOUT)}

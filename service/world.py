@@ -1,0 +1,94 @@
+"""The engine's `World` over the database: places, teachers, statuses, routing, references."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.types import Place, Routing, StatusView, TeacherInfo
+from models import Contact, Report, School, Teacher
+from service.places import PlaceIndex
+from service.routes import route_report
+
+# No 0/O, 1/I/L: a reference read aloud over the phone cannot be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 6
+
+
+def random_reference() -> str:
+    """Return a random reference such as R-7K3M9Q."""
+    return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class DbWorld:
+    """Answers the engine's questions from one database session."""
+
+    def __init__(self, session: Session, places: PlaceIndex) -> None:
+        self.session = session
+        self.places = places
+        self._teachers: dict[tuple[str, str], TeacherInfo | None] = {}
+
+    def match_place(self, text: str, language: str) -> list[Place]:
+        """Return places matching typed text, best first."""
+        return self.places.match_place(self.session, text, language)
+
+    def locate(self, lat: float, lon: float, language: str) -> Place | None:
+        """Return the municipality of a pin, or None when far outside the service area."""
+        return self.places.locate(self.session, lat, lon, language)
+
+    def teacher(self, channel: str, address: str) -> TeacherInfo | None:
+        """Return the active registered teacher writing from this address (cached per turn)."""
+        key = (channel, address)
+        if key not in self._teachers:
+            self._teachers[key] = self._find_teacher(channel, address)
+        return self._teachers[key]
+
+    def _find_teacher(self, channel: str, address: str) -> TeacherInfo | None:
+        """Look a teacher up by phone number or linked Telegram chat."""
+        column = Teacher.telegram_chat_id if channel == "telegram" else Teacher.phone
+        teacher = self.session.scalar(
+            select(Teacher).join(School).where(column == address, Teacher.active, School.active))
+        if teacher is None:
+            return None
+        school = teacher.school
+        return TeacherInfo(teacher.id, school.id, school.name, school.municipality_id,
+                           school.municipality.name_sq, school.municipality.country)
+
+    def report_status(self, reference: str, channel: str, address: str) -> StatusView | None:
+        """Return the status of a report only when it was filed from this address."""
+        report = self.session.scalar(
+            select(Report).join(Contact, Report.reporter_contact_id == Contact.id).where(
+                Report.reference == reference.upper(), Contact.channel == channel,
+                Contact.address == address))
+        return _view(report) if report else None
+
+    def my_reports(self, channel: str, address: str, limit: int = 5) -> list[StatusView]:
+        """Return the newest reports filed from this address."""
+        reports = self.session.scalars(
+            select(Report).join(Contact, Report.reporter_contact_id == Contact.id).where(
+                Contact.channel == channel, Contact.address == address)
+            .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit))
+        return [_view(r) for r in reports]
+
+    def route(self, kind: str, category: str, urgent: bool, municipality_id: int | None,
+              school_id: int | None, language: str) -> Routing:
+        """Route a report through the rule table to contact points."""
+        return route_report(self.session, kind, category, urgent, municipality_id, school_id,
+                            language)
+
+    def new_reference(self) -> str:
+        """Return a reference not used yet (the unique index is the final guard)."""
+        while True:
+            reference = random_reference()
+            taken = self.session.scalar(select(Report.id).where(Report.reference == reference))
+            if taken is None:
+                return reference
+
+
+def _view(report: Report) -> StatusView:
+    """Return what a reporter may see of their report."""
+    municipality = report.municipality.name_sq if report.municipality else None
+    return StatusView(report.reference, report.kind, report.category, report.status,
+                      municipality, report.created_at, report.updated_at)
