@@ -43,9 +43,10 @@ def advance(state: State, inbound: Inbound, world: World, translate: Translator,
         outcome = _dispatch(state, ctx)
     except Exception:  # a bug must cost one message, never the person's way forward
         log.exception("engine failed on a %s message; starting afresh", inbound.channel)
-        outcome = Outcome(state.idle(), (menu.menu_reply(_is_teacher(ctx), msg(
-            "Sorry, something went wrong on our side and nothing was sent. "
-            "Please start again.")),))
+        apology = msg("Sorry, something went wrong on our side and nothing was sent. "
+                      "Please start again.")
+        outcome = Outcome(replace(state.idle(), step=MENU_STEP),
+                          (menu.menu_reply(False, apology),))
     final = replace(outcome.state, last_at=inbound.at.isoformat(), known=True)
     return Outcome(final, (*notices, *outcome.replies), (*effects, *outcome.effects))
 
@@ -222,6 +223,9 @@ def _at_summary(state: State, ctx: Context, flow: Flow) -> Outcome:
     if isinstance(chosen, Msg):
         return Outcome(state, (_again(Reject(chosen), confirm.summary(ctx, flow, state)),))
     if chosen == "send":
+        # Answers lost or made necessary by a change are asked before anything is filed.
+        if flow.next_step(state.answers) is not None:
+            return _next(state, ctx, flow)
         return _finish(state, ctx, flow)
     if chosen == "change":
         state = replace(state, step=CHANGE_STEP)

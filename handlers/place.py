@@ -15,8 +15,11 @@ MAX_CANDIDATES = 5
 
 def place_from(data: dict[str, Any]) -> Place:
     """Rebuild a Place stored in the conversation state."""
-    fields = {k: data.get(k) for k in Place.__dataclass_fields__}
-    return Place(**fields)
+    fields = {k: data.get(k) for k in Place.__dataclass_fields__ if k in data}
+    place = Place(**fields)
+    if not isinstance(place.municipality_id, int) or not isinstance(place.municipality, str):
+        raise ValueError("a stored place lacks its municipality")
+    return place
 
 
 def confirm_reply(place: Place) -> Reply:
