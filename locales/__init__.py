@@ -62,6 +62,11 @@ class Catalogs:
         code = language if language in self._translations else "sq"
         return self._render(text, code)
 
+    def gettext(self, msgid: str, language: str) -> str:
+        """Return a bare msgid translated, without formatting."""
+        code = language if language in self._translations else "sq"
+        return self._translations[code].gettext(msgid)
+
     def _render(self, value: object, code: str) -> str:
         """Render one message or parameter value."""
         if isinstance(value, Verbatim):

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from models import Base
-from models.db import Database
+from models.db import Database, get_db
 from models.migrate import upgrade
 from tests.pgcluster import ThrowawayPostgres
+
+if TYPE_CHECKING:
+    from locales import Catalogs
+    from service.conversation import Conversations
+    from tests.dialog import Chat
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 # Reference data loaded once per backend and kept between tests.
@@ -82,12 +90,80 @@ def db(database_url: str) -> Iterator[Database]:
 @pytest.fixture
 def geo_db(db: Database) -> Database:
     """Return the database with Kosovo boundaries and settlements loaded from ../shared."""
-    from models.geo_import import import_geo
-    from models.geo import Settlement
     from sqlalchemy import func, select
+
+    from models.geo import Settlement
+    from models.geo_import import import_geo
 
     with db.transaction() as session:
         if not session.scalar(select(func.count()).select_from(Settlement)):
             for name in ("geoBoundaries-XKX-ADM2.geojson", "kosovo_settlements_gns.csv"):
                 import_geo(session, SHARED_GEO / name)
     return db
+
+
+@pytest.fixture
+def app(db: Database, database_url: str) -> Iterator[Flask]:
+    """Yield a web app on the backend under test; `db` empties its test data afterwards."""
+    from web import create_app
+
+    application = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    yield application
+    get_db(application).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    """Return the translation catalogs, loaded once."""
+    from locales import Catalogs
+
+    return Catalogs.load()
+
+
+@pytest.fixture
+def demo_db(geo_db: Database) -> Database:
+    """Return the database with places loaded and the demo contact points, schools, teachers."""
+    from models.seed import seed_demo
+
+    with geo_db.transaction() as session:
+        seed_demo(session)
+    return geo_db
+
+
+@pytest.fixture
+def conversations(demo_db: Database, catalogs: Catalogs) -> Conversations:
+    """Return the conversation service over the demo database."""
+    from service.places import PlaceIndex
+
+    return Conversations(demo_db, catalogs, PlaceIndex())
+
+
+@pytest.fixture
+def chat(conversations: Conversations, catalogs: Catalogs) -> Callable[..., Chat]:
+    """Return a factory of people chatting: chat(channel="sms", address="+383...")."""
+    from tests.dialog import Chat
+
+    def make(channel: str = "sms", address: str = "+38344999001", **options: Any) -> Chat:
+        return Chat(conversations, catalogs, channel=channel, address=address, **options)
+
+    return make
+
+
+@pytest.fixture
+def teacher_phone(demo_db: Database) -> str:
+    """Return the phone of the demo teacher at the Drenas demo school."""
+    from sqlalchemy import select
+
+    from models import Municipality, School, Teacher
+
+    with demo_db.session() as session:
+        phone = session.scalar(select(Teacher.phone).join(School).join(Municipality)
+                               .where(Municipality.name_sq == "Drenas"))
+    assert phone, "the demo has a teacher in Drenas"
+    return phone

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ("db",)
+MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports")
 
 
 def register(group: click.Group) -> None:

@@ -1,0 +1,121 @@
+"""Conversation steps per second through the engine, with the session loaded and saved.
+
+Prints one row per backend: SQLite (a file, as `make run` uses) and PostgreSQL (a throwaway
+cluster, or SINJALIZO_BENCH_POSTGRES_URL), plus the engine alone without a database.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from handlers.engine import advance  # noqa: E402
+from handlers.flow import State  # noqa: E402
+from handlers.types import Inbound  # noqa: E402
+from locales import Catalogs  # noqa: E402
+from models.db import Database  # noqa: E402
+from models.migrate import upgrade  # noqa: E402
+from service.conversation import Conversations  # noqa: E402
+from service.places import PlaceIndex  # noqa: E402
+
+# One hazard report and one child-at-risk report, as a person would type them by SMS.
+HAZARD = ["hello", "1", "1", "Drenas", "kalo", "Gropë e hapur pranë shkollës", "po"]
+CHILD = ["menu", "2", "jo", "3", "2", "1", "Prishtinë", "Fëmijë lyp çdo ditë te tregu", "1", "po"]
+CONVERSATIONS = 150
+
+
+def script() -> list[str]:
+    """Return the messages one person sends in the benchmark."""
+    return HAZARD + CHILD
+
+
+def measure(step: Callable[[int, str, datetime], None]) -> tuple[int, float, list[float]]:
+    """Run every person's script through `step`; return messages, seconds and latencies."""
+    latencies: list[float] = []
+    start = time.perf_counter()
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    for person in range(CONVERSATIONS):
+        for text in script():
+            at += timedelta(seconds=1)
+            began = time.perf_counter()
+            step(person, text, at)
+            latencies.append(time.perf_counter() - began)
+    return len(latencies), time.perf_counter() - start, latencies
+
+
+def through_database(url: str, catalogs: Catalogs) -> tuple[int, float, list[float]]:
+    """Measure full turns: lock and load the session, advance, file, save, commit."""
+    from models.seed import seed_demo, seed_municipalities
+
+    upgrade(url)
+    db = Database(url)
+    with db.transaction() as session:
+        seed_municipalities(session)
+        seed_demo(session)
+    service = Conversations(db, catalogs, PlaceIndex())
+
+    def step(person: int, text: str, at: datetime) -> None:
+        service.handle(Inbound("sms", f"+3834410{person:04d}", at, text))
+
+    try:
+        return measure(step)
+    finally:
+        db.dispose()
+
+
+def engine_alone(catalogs: Catalogs) -> tuple[int, float, list[float]]:
+    """Measure the pure engine with an in-memory world, as the floor under the others."""
+    from tests.static_world import StaticWorld
+
+    world = StaticWorld()
+    states: dict[int, State] = {}
+
+    def step(person: int, text: str, at: datetime) -> None:
+        inbound = Inbound("sms", f"+3834410{person:04d}", at, text)
+        states[person] = advance(states.get(person, State()), inbound, world, catalogs).state
+
+    return measure(step)
+
+
+def row(name: str, result: tuple[int, float, list[float]]) -> str:
+    """Format one result line of the table."""
+    count, seconds, latencies = result
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
+    return f"| {name:<22} | {count:>8} | {seconds:>7.2f} | {count / seconds:>9.0f} | " \
+           f"{p50:>6.2f} | {p99:>6.2f} |"
+
+
+def main() -> None:
+    """Run the benchmark on each backend and print the table."""
+    import os
+
+    from tests.pgcluster import ThrowawayPostgres
+
+    catalogs = Catalogs.load()
+    print("| backend                | messages | seconds |  steps/s | p50 ms | p99 ms |")
+    print("|------------------------|----------|---------|----------|--------|--------|")
+    print(row("engine only (no DB)", engine_alone(catalogs)), flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        print(row("SQLite (file, WAL)", through_database(url, catalogs)), flush=True)
+    given = os.environ.get("SINJALIZO_BENCH_POSTGRES_URL")
+    cluster = None if given else ThrowawayPostgres()
+    try:
+        url = given or cluster.start()  # type: ignore[union-attr]
+        print(row("PostgreSQL (loopback)", through_database(url, catalogs)), flush=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""`sinjalizo run`: the embedded all-in-one (migrate, seed, web, background services)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+import click
+from sqlalchemy import func, make_url, select
+
+from models.migrate import upgrade
+from sinjalizo.cli.context import CliContext
+from sinjalizo.cli.web import add_server_options, build_app, public_url, serve
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundService(Protocol):
+    """Something that runs beside the web server: the outbox worker, Telegram polling."""
+
+    name: str
+
+    def start(self) -> None:
+        """Start running in the background and return at once."""
+
+    def stop(self) -> None:
+        """Stop and wait for the work in hand to finish."""
+
+
+def background_services(obj: CliContext) -> list[BackgroundService]:
+    """List the services `run` starts beside the web server, given the settings."""
+    # The outbox worker and, when TELEGRAM_BOT_TOKEN is set, Telegram polling join here.
+    return []
+
+
+def prepare_database(obj: CliContext) -> list[str]:
+    """Migrate, seed the municipalities and, on an empty install, the demo; return its notes."""
+    from models.people import ContactPoint
+    from models.seed import seed_demo, seed_municipalities
+
+    if not obj.settings.database_url:
+        # The embedded SQLite file lives in the instance folder, which a fresh clone lacks.
+        obj.settings.instance_path.mkdir(parents=True, exist_ok=True)
+    upgrade(obj.settings.db_url)
+    with obj.db.transaction() as session:
+        seed_municipalities(session)
+        if session.scalar(select(func.count()).select_from(ContactPoint)):
+            return []
+        return seed_demo(session)
+
+
+def banner(host: str, port: int, demo: list[str], services: list[BackgroundService]) -> str:
+    """Compose what `run` prints once it is listening: where to click, how to try the bot."""
+    running = ", ".join(["web", *(service.name for service in services)])
+    lines = [
+        "",
+        "Sinjalizo is running.",
+        f"  Open:     {public_url(host, port)}",
+        f"  Health:   {public_url(host, port, '/healthz')}",
+        f"  Running:  {running}",
+        "",
+        "Try the bot in a second terminal (each line you type is one message):",
+        "  .venv/bin/sinjalizo chat",
+        "  .venv/bin/sinjalizo chat --channel sms --from +38344123456",
+        "",
+        "The alert worker and Telegram polling (when TELEGRAM_BOT_TOKEN is set) join this run",
+        "as they are built.",
+    ]
+    if demo:
+        lines += ["", "Demo data loaded:", *(f"  - {note}" for note in demo)]
+    lines += ["", "Press Ctrl-C to stop.", ""]
+    return "\n".join(lines)
+
+
+@contextmanager
+def running(services: list[BackgroundService]) -> Iterator[None]:
+    """Start the services, and stop them in reverse order however the block ends."""
+    started: list[BackgroundService] = []
+    try:
+        for service in services:
+            service.start()
+            started.append(service)
+        yield
+    finally:
+        for service in reversed(started):
+            try:
+                service.stop()
+            except Exception:
+                # One service failing to stop must not keep the others running.
+                log.exception("could not stop %s", service.name)
+
+
+@click.command("run")
+@add_server_options
+@click.pass_obj
+def run_command(obj: CliContext, host: str, port: int) -> None:
+    """Run everything in one process: database, web, worker and bot polling."""
+    shown = make_url(obj.settings.db_url).render_as_string(hide_password=True)
+    click.echo(f"Preparing the database at {shown} ...")
+    demo = prepare_database(obj)
+    app = build_app(obj)
+    services = background_services(obj)
+    try:
+        with running(services):
+            serve(app, host, port, on_ready=lambda: click.echo(banner(host, port, demo, services)))
+    except KeyboardInterrupt:
+        # Ctrl-C while services were starting or stopping: still a clean stop.
+        pass
+    click.echo("Sinjalizo stopped.")
+
+
+def register(group: click.Group) -> None:
+    """Add the run command to the main group."""
+    group.add_command(run_command)

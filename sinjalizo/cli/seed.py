@@ -1,0 +1,57 @@
+"""`sinjalizo seed [--demo]`: load the municipalities, and optionally a demo set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from models.seed import load_municipalities, seed_demo, seed_municipalities
+from sinjalizo.cli.context import CliContext
+
+NEEDED_TABLES = ("municipalities", "schools", "teachers", "contact_points")
+
+
+@contextmanager
+def migrated_transaction(obj: CliContext) -> Iterator[Session]:
+    """Open a transaction on the command's database, first checking that it is migrated.
+
+    :raise click.ClickException: when the database cannot be reached or lacks our tables.
+    """
+    db = obj.db
+    assert db.engine is not None  # CliContext binds the database when it creates it
+    try:
+        present = set(inspect(db.engine).get_table_names())
+    except OperationalError as error:
+        raise click.ClickException(f"cannot open the database: {error.orig}") from error
+    missing = [name for name in NEEDED_TABLES if name not in present]
+    if missing:
+        raise click.ClickException(
+            f"the database is missing table(s) {', '.join(missing)}; "
+            "run `sinjalizo db upgrade` first"
+        )
+    with db.transaction() as session:
+        yield session
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also add demo schools, teachers and contact points.")
+@click.pass_obj
+def seed_command(obj: CliContext, demo: bool) -> None:
+    """Load the 38 Kosovo and 61 Albanian municipalities (and, with --demo, a demo set)."""
+    with migrated_transaction(obj) as session:
+        changed = seed_municipalities(session)
+        total = len(load_municipalities())
+        click.echo(f"Municipalities: {total} in the seed, {changed} added or updated.")
+        if demo:
+            for line in seed_demo(session):
+                click.echo(line)
+
+
+def register(group: click.Group) -> None:
+    """Add the seed command to the main group."""
+    group.add_command(seed_command)

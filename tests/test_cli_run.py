@@ -1,0 +1,67 @@
+"""`sinjalizo run` end to end: a real process, a real port, a clean Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests.pgcluster import free_port
+
+STARTUP_SECONDS = 60
+
+
+def _sinjalizo() -> str:
+    """Return the `sinjalizo` script installed beside the running interpreter."""
+    return str(Path(sys.executable).with_name("sinjalizo"))
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[str]) -> dict[str, str]:
+    """Poll `url` until it answers 200, failing early if the process dies."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            raise AssertionError(f"sinjalizo run exited with {process.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                body: dict[str, str] = json.load(response)
+                return body
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {STARTUP_SECONDS}s")
+
+
+def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    """Run migrates and seeds SQLite, serves /healthz, prints the banner, stops on SIGINT."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SINJALIZO_INSTANCE=str(tmp_path / "instance"), PYTHONUNBUFFERED="1")
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    process = subprocess.Popen(
+        [_sinjalizo(), "run", "--port", str(port)],
+        cwd=tmp_path, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        health = _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert health == {"status": "ok", "database": "ok"}
+    assert process.returncode == 0, output
+    assert f"http://127.0.0.1:{port}/" in output
+    assert f"http://127.0.0.1:{port}/healthz" in output
+    assert ".venv/bin/sinjalizo chat --channel sms --from +38344123456" in output
+    assert "Sinjalizo stopped." in output
+    assert "Traceback" not in output
+    assert (tmp_path / "instance" / "sinjalizo.sqlite3").exists()

@@ -1,0 +1,52 @@
+"""Flask app factory: settings, database and blueprints bound per app, never globally."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
+
+from flask import Flask
+
+from models.db import Database
+from sinjalizo.settings import Settings
+
+SETTINGS_KEY = "sinjalizo.settings"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web app from the environment, with `config` overriding (tests, CLI)."""
+    overrides = dict(config or {})
+    settings = _apply_overrides(Settings.from_env(), overrides)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.from_mapping(SECRET_KEY=settings.secret_key)
+    app.config.from_mapping(overrides)
+    # The normalised URL wins over the raw override so both reach the same backend.
+    app.config["DATABASE_URL"] = settings.db_url
+    app.config["SINJALIZO_SETTINGS"] = settings
+    app.extensions[SETTINGS_KEY] = settings
+    Database().init_app(app)
+
+    from web import health
+
+    app.register_blueprint(health.bp)
+    return app
+
+
+def get_settings(app: Flask) -> Settings:
+    """Return the settings the app was built with."""
+    settings = app.extensions.get(SETTINGS_KEY)
+    if not isinstance(settings, Settings):
+        raise RuntimeError("the app has no settings; build it with create_app()")
+    return settings
+
+
+def _apply_overrides(settings: Settings, config: Mapping[str, Any]) -> Settings:
+    """Copy settings, replacing those named in `config` by their environment name."""
+    names = {item.name for item in fields(Settings)}
+    changes = {key.lower(): value for key, value in config.items() if key.lower() in names}
+    url = changes.get("database_url")
+    if isinstance(url, str):
+        # Same scheme clean-up as the environment gets (postgres:// -> postgresql+psycopg://).
+        changes["database_url"] = Settings.from_env({"DATABASE_URL": url}).database_url
+    return settings.with_overrides(**changes) if changes else settings
