@@ -5,6 +5,7 @@
 #   make test    create .venv, install PostgreSQL if missing, then ruff, mypy and pytest
 #   make lint    ruff and mypy only
 #   make bench   run every bench/*.py script with the venv's Python
+#   make messages  extract user-facing text and update the sq, sr and en catalogs
 #   make venv    create .venv and install the project with its test tools
 #   make clean   remove .venv and the tool caches (instance/, the local database, is kept)
 
@@ -69,8 +70,16 @@ bench: venv
 	done; \
 	[ "$$found" = yes ] || echo "No bench/*.py scripts yet."
 
+# Catalogs are read as .po at start-up (no compile step); after extracting, translate
+# every new entry in locales/*/LC_MESSAGES/messages.po: a test fails on any left empty.
+messages: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k msg -k nmsg:1,2 -k N_ -k _ -k ngettext:1,2 \
+		--no-location --sort-output --project=Sinjalizo -o locales/messages.pot .
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-wrap --ignore-obsolete
+	$(VENV)/bin/python -m locales
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv run pg-binaries lint test bench clean
+.PHONY: help venv run pg-binaries lint test bench messages clean

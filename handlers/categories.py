@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.i18n import Msg, msg
 from handlers.steps import Choice
+from handlers.types import Text
 
 KINDS: dict[str, Msg] = {
     "hazard": msg("Public hazard"),
@@ -87,12 +88,12 @@ STATUSES: dict[str, Msg] = {
 }
 
 
-def label(choices: tuple[Choice, ...], key: str) -> Msg:
+def label(choices: tuple[Choice, ...], key: str) -> Text:
     """Return the label of a slug in a list of choices (the slug itself if unknown)."""
     return next((c.label for c in choices if c.key == key), msg(key))
 
 
-def category_label(kind: str, category: str) -> Msg:
+def category_label(kind: str, category: str) -> Text:
     """Return the label of a report's category for its kind."""
     table = {"hazard": HAZARDS, "child_at_risk": CHILD_CONCERNS, "dropout": DROPOUT_STATUSES}
     return label(table.get(kind, ()), category)

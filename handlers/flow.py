@@ -117,9 +117,20 @@ Condition = Callable[[dict[str, Any]], bool]
 class Step(Protocol):
     """One named question in a flow."""
 
-    name: str
-    title: Msg  # how the answer is named in the summary and the "change" list
-    when: Condition | None
+    @property
+    def name(self) -> str:
+        """The step's slug, used as the key of its answer."""
+        ...
+
+    @property
+    def title(self) -> Msg:
+        """How the answer is named in the summary and the "change" list."""
+        ...
+
+    @property
+    def when(self) -> Condition | None:
+        """When the step applies, given the answers so far (None: always)."""
+        ...
 
     def ask(self, ctx: Context, state: State) -> Reply:
         """Return the question, as first asked."""

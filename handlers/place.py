@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from handlers.flow import Accept, Condition, Context, Reject, State, StepResult, Stay
+from handlers.flow import Accept, Condition, Context, Reject, State, Stay, StepResult
 from handlers.i18n import Msg, Verbatim, msg
 from handlers.steps import NO, YES, has_words, yes_no
 from handlers.types import Option, Place, Reply, Text
@@ -15,11 +15,22 @@ MAX_CANDIDATES = 5
 
 def place_from(data: dict[str, Any]) -> Place:
     """Rebuild a Place stored in the conversation state."""
-    fields = {k: data.get(k) for k in Place.__dataclass_fields__ if k in data}
-    place = Place(**fields)
-    if not isinstance(place.municipality_id, int) or not isinstance(place.municipality, str):
+    municipality_id, municipality = data.get("municipality_id"), data.get("municipality")
+    if not isinstance(municipality_id, int) or not isinstance(municipality, str):
         raise ValueError("a stored place lacks its municipality")
-    return place
+    return Place(municipality_id, municipality, str(data.get("country") or ""),
+                 _text(data.get("settlement")), _number(data.get("lat")),
+                 _number(data.get("lon")), str(data.get("how") or "name"))
+
+
+def _text(value: Any) -> str | None:
+    """Return a stored string, or None."""
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> float | None:
+    """Return a stored coordinate, or None."""
+    return float(value) if isinstance(value, int | float) else None
 
 
 def confirm_reply(place: Place) -> Reply:

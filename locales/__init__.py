@@ -94,4 +94,5 @@ class Catalogs:
         """Return a date and 24-hour time as the language writes them, in local time."""
         locale = self._locales.get(language, self._locales["sq"])
         local = at.astimezone(LOCAL_ZONE)
-        return f"{format_date(local, 'medium', locale=locale)} {format_time(local, 'HH:mm', locale=locale)}"
+        day = format_date(local, "medium", locale=locale)
+        return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
