@@ -139,6 +139,7 @@ def demo_db(geo_db: Database) -> Database:
 @pytest.fixture
 def conversations(demo_db: Database, catalogs: Catalogs) -> Conversations:
     """Return the conversation service over the demo database."""
+    from service.conversation import Conversations
     from service.places import PlaceIndex
 
     return Conversations(demo_db, catalogs, PlaceIndex())

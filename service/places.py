@@ -1,0 +1,127 @@
+"""Places over the database: the pure gazetteer and boundaries, built once per database."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from handlers.types import Place
+from models.geo import Municipality, Settlement
+from routing.geo import Boundaries, Seat, locate_pin
+from routing.places import Gazetteer, MunicipalityEntry, PlaceMatch, SettlementEntry
+
+# Changes after `sinjalizo import geo` or a re-seed show in these numbers; an edit that keeps
+# them all equal needs PlaceIndex.invalidate().
+_SIGNATURE = select(
+    select(func.count()).select_from(Municipality).scalar_subquery(),
+    # IS NOT NULL, unlike count(boundary), need not read the large JSON values.
+    select(func.count()).where(Municipality.boundary.is_not(None)).scalar_subquery(),
+    select(func.count()).select_from(Settlement).scalar_subquery(),
+    select(func.coalesce(func.max(Settlement.id), 0)).scalar_subquery(),
+)
+
+
+@dataclass(frozen=True)
+class _Built:
+    """Everything matching needs, detached from any session."""
+
+    signature: tuple[int, ...]
+    gazetteer: Gazetteer
+    boundaries: Boundaries
+    seats: tuple[Seat, ...]
+    municipalities: dict[int, Municipality]  # transient copies, for names and country
+
+
+class PlaceIndex:
+    """Matches typed places and pins, rebuilding its index when the geo tables change."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, _Built] = {}
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Forget every built index, so the next question rebuilds from the database."""
+        with self._lock:
+            self._built.clear()
+
+    def match_place(self, session: Session, text: str, language: str) -> list[Place]:
+        """Return the places typed text may name, best first, one per municipality."""
+        built = self._index(session)
+        return [self._place(built, m, language) for m in built.gazetteer.match(text)]
+
+    def locate(self, session: Session, lat: float, lon: float, language: str) -> Place | None:
+        """Return the municipality of a pin by polygon or nearest seat; None when far away."""
+        built = self._index(session)
+        found = locate_pin(lat, lon, built.boundaries, built.seats)
+        if found is None:
+            return None
+        m = built.municipalities[found.municipality_id]
+        return Place(m.id, m.name(language), m.country, None, lat, lon, found.how)
+
+    def find_municipality(self, session: Session, text: str) -> Municipality | None:
+        """Return the one municipality named or aliased exactly by `text` (no fuzzy guesses)."""
+        found = {m.municipality_id for m in self._index(session).gazetteer.match(text)
+                 if m.how in ("name", "alias")}
+        return session.get(Municipality, found.pop()) if len(found) == 1 else None
+
+    @staticmethod
+    def _place(built: _Built, match: PlaceMatch, language: str) -> Place:
+        """Turn a gazetteer match into the engine's Place."""
+        m = built.municipalities[match.municipality_id]
+        if match.settlement is None:
+            return Place(m.id, m.name(language), m.country, how=match.how)
+        return Place(m.id, m.name(language), m.country, match.settlement, match.lat, match.lon,
+                     match.how)
+
+    def _index(self, session: Session) -> _Built:
+        """Return the index for the session's database, rebuilt if the geo tables changed."""
+        key = session.get_bind().engine.url.render_as_string(hide_password=False)
+        row = session.execute(_SIGNATURE).one()
+        signature = tuple(int(value or 0) for value in row)
+        built = self._built.get(key)
+        if built is not None and built.signature == signature:
+            return built
+        with self._lock:
+            built = self._built.get(key)
+            if built is None or built.signature != signature:
+                built = _build(session, signature)
+                self._built[key] = built
+            return built
+
+
+def _build(session: Session, signature: tuple[int, ...]) -> _Built:
+    """Read municipalities, boundaries and settlements into the pure structures."""
+    rows = list(session.scalars(select(Municipality).order_by(Municipality.id)))
+    entries = [MunicipalityEntry(m.id, m.code, m.country, m.name_sq, m.name_sr,
+                                 tuple(m.aliases or ()), m.seat_lat, m.seat_lon) for m in rows]
+    settlements = [SettlementEntry(s.id, s.municipality_id, s.name, tuple(s.alt_names or ()),
+                                   s.lat, s.lon)
+                   for s in session.execute(select(
+                       Settlement.id, Settlement.municipality_id, Settlement.name,
+                       Settlement.alt_names, Settlement.lat, Settlement.lon
+                   ).order_by(Settlement.id))]
+    copies = {m.id: Municipality(id=m.id, code=m.code, country=m.country, name_sq=m.name_sq,
+                                 name_sr=m.name_sr) for m in rows}
+    return _Built(
+        signature=signature,
+        gazetteer=Gazetteer(entries, settlements),
+        boundaries=Boundaries((m.id, m.boundary) for m in rows if m.boundary),
+        seats=tuple(Seat(m.id, m.country, m.seat_lat, m.seat_lon) for m in rows),
+        municipalities=copies,
+    )
+
+
+_DEFAULT = PlaceIndex()
+
+
+def default_index() -> PlaceIndex:
+    """Return the process-wide index shared by callers that do not keep their own."""
+    return _DEFAULT
+
+
+def find_municipality(session: Session, text: str) -> Municipality | None:
+    """Return the municipality a CSV names exactly (name or alias, any case or diacritics)."""
+    return _DEFAULT.find_municipality(session, text)
