@@ -60,7 +60,7 @@ def teachers_only(ctx: Context) -> Msg | None:
     return msg("Only registered teachers can flag a school dropout from this service. "
                "If you are a teacher, ask your school director to register your number. "
                "To reach a school, please call its office. If a child is at risk, "
-               "you can report it here: choose \u201cChild at risk\u201d.")
+               "you can report it here: choose \u201cReport a child at risk\u201d.")
 
 
 def finish(ctx: Context, state: State) -> Finished:

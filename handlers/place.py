@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from handlers.flow import Accept, Condition, Context, Reject, State, Stay, StepResult
@@ -78,6 +78,11 @@ class AskPlace:
                 return Stay(Reply((msg("Then please write the name of the municipality."),)), {})
             if isinstance(chosen, Place):
                 return Accept(asdict(chosen))
+            if ctx.inbound.text.strip().isdigit():
+                listed = choose_reply(candidates)
+                error = msg("Please answer with a number from 1 to {count}.",
+                            count=len(candidates) + 1)
+                return Stay(replace(listed, lines=(error, *listed.lines)), pending)
         return self._search(ctx)
 
     def _chosen(self, ctx: Context, candidates: list[Place]) -> Place | str | None:

@@ -35,11 +35,14 @@ def pick(options: tuple[Choice, ...], ctx: Context) -> Choice | Msg:
     text = fold(inbound.text)
     if not text:
         return msg("Please answer with one of the options below.")
-    if text.isdigit():
+    # "-1" folds to "1"; only a plain number (maybe "2." or "2)") picks by position.
+    if text.isdigit() and inbound.text.strip().rstrip(".)").isdigit():
         index = int(text) - 1
         if 0 <= index < len(options):
             return options[index]
         return msg("Please answer with a number from 1 to {count}.", count=len(options))
+    if text.isdigit():
+        return msg("Please answer with one of the options below.")
     for option in options:
         names = {option.key.replace("_", " "), ctx.fold_label(option.label)}
         names.update(fold(word) for word in option.words)
@@ -133,7 +136,8 @@ class FreeText:
         return Verbatim(str(value))
 
 
-_FIRST_NUMBER = re.compile(r"\d{1,6}")
+# A number first, maybe followed by a word ("12", "12 dite"), never digits inside other text.
+_FIRST_NUMBER = re.compile(r"^\s*(\d{1,6})(?:\s|$|[.,]\s*\w*)")
 
 
 @dataclass(frozen=True)
@@ -153,11 +157,11 @@ class Number:
 
     def answer(self, ctx: Context, state: State) -> StepResult:
         """Accept the first number in the message when it lies in range."""
-        found = _FIRST_NUMBER.search(ctx.inbound.text)
-        if found is None or not self.low <= int(found.group()) <= self.high:
+        found = _FIRST_NUMBER.match(ctx.inbound.text)
+        if found is None or not self.low <= int(found.group(1)) <= self.high:
             return Reject(msg("Please write a number from {low} to {high}.",
                               low=self.low, high=self.high))
-        return Accept(int(found.group()))
+        return Accept(int(found.group(1)))
 
     def show(self, value: Any, ctx: Context) -> Text:
         """Return the number."""
@@ -206,8 +210,9 @@ class Photo:
         inbound = ctx.inbound
         if inbound.photo:
             return Accept([inbound.photo])
-        if inbound.option == "skip" or fold(inbound.text) in {fold(w) for w in SKIP_WORDS} \
-                or fold(inbound.text) == ctx.fold_label(msg("Skip")):
+        said = fold(inbound.text)
+        if inbound.option == "skip" or (said and (said in {fold(w) for w in SKIP_WORDS}
+                                                  or said == ctx.fold_label(msg("Skip")))):
             return Accept([])
         return Reject(msg("Please send a photo, or write SKIP to go on without one."))
 

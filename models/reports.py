@@ -56,8 +56,10 @@ class Report(Base):
     municipality: Mapped[Municipality | None] = relationship()
     school: Mapped[School | None] = relationship()
     reporter: Mapped[Contact | None] = relationship()
-    routes: Mapped[list[ReportRoute]] = relationship(back_populates="report", order_by="ReportRoute.id")
-    events: Mapped[list[ReportEvent]] = relationship(back_populates="report", order_by="ReportEvent.id")
+    routes: Mapped[list[ReportRoute]] = relationship(
+        back_populates="report", order_by="ReportRoute.id")
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", order_by="ReportEvent.id")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="report")
 
 
@@ -68,7 +70,8 @@ class ReportRoute(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
-    contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_points.id"), index=True)
+    contact_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_points.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -57,8 +58,9 @@ class Chat:
         """Tell whether a reply contains a fragment, literally or as a translated msgid."""
         if wanted.casefold() in text.casefold():
             return True
-        translated = self.catalogs.gettext(wanted, language)
-        return translated.casefold() in text.casefold()
+        # A msgid with placeholders matches when every fixed piece of its translation is there.
+        pieces = re.split(r"\{[^}]*\}", self.catalogs.gettext(wanted, language))
+        return all(p.strip().casefold() in text.casefold() for p in pieces if p.strip())
 
     def replay(self, table: Iterable[Row]) -> list[str]:
         """Play a dialog table, failing on the first reply that lacks what it must contain."""

@@ -28,8 +28,8 @@ from tests.test_dialogs import (
 )
 
 BAD = ["", "   ", "\U0001f642\U0001f642\U0001f642", "x" * 5000, "/sticker", "/location 0 0",
-       "\u0000\u202e", "<script>alert(1)</script>"]
-NOT_A_CHOICE = ["99", "0", "-1", "blah blah"]
+       "\u0000\u202e"]
+NOT_A_CHOICE = ["99", "0", "-1", "blah blah", "<script>alert(1)</script>"]
 FLOWS = {
     "hazard": ("1", [(HAZARD_KIND, "1", True), (HAZARD_WHERE, "Drenas", False),
                      (HAZARD_PHOTO, "kalo", False), (HAZARD_WHAT, "Gropë e thellë", False),

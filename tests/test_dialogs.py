@@ -17,6 +17,8 @@ from tests.dialog import Chat, references, rows
 MENU = "What would you like to do?"
 HAZARD_KIND = "What kind of danger is it?"
 HAZARD_WHERE = "Where is it? Write the village or street and the municipality."
+HAZARD_PIN = ("Where is it? Share your location with the button, or write the village "
+              "or street and the municipality.")
 HAZARD_PHOTO = "If you can, send a photo of it. Otherwise press Skip."
 HAZARD_WHAT = "Describe the danger in a few words (what, exactly where)."
 DANGER = "Is the child in immediate danger right now?"
@@ -33,6 +35,13 @@ PUPIL = "The pupil's initials (for example AK) or EMIS pupil id. Never the full 
 DAYS = "How many school days has the pupil missed?"
 REASON = "Is the reason known?"
 SEND = "Send it?"
+FOUND = "I found: {place}. Is that right?"
+PUPIL_ERROR = ("Please write only the pupil's initials (for example AK) or the EMIS pupil id, "
+               "never the full name.")
+NOT_A_TEACHER = ("Only registered teachers can flag a school dropout from this service. "
+                 "If you are a teacher, ask your school director to register your number. "
+                 "To reach a school, please call its office. If a child is at risk, "
+                 "you can report it here: choose \u201cReport a child at risk\u201d.")
 CANCELLED = "Cancelled. Nothing was sent."
 OPTIONS = "Please answer with one of the options below."
 
@@ -75,8 +84,8 @@ def test_hazard_by_telegram_with_pin_and_photo(chat: Callable[..., Chat],
     person.replay(rows(
         ("/start", MENU),
         ("[hazard]", HAZARD_KIND),
-        ("[stray_dogs]", "Share your location"),
-        ("/location 42.6265 20.8939", ("Drenas", "Is that right?")),
+        ("[stray_dogs]", HAZARD_PIN),
+        ("/location 42.6265 20.8939", ("Drenas", FOUND)),
         ("[yes]", HAZARD_PHOTO),
         ("/photo AgACAgQ", HAZARD_WHAT),
         ("Një tufë qensh te shkolla", SEND),
@@ -114,7 +123,7 @@ def test_child_in_danger_is_urgent_and_shows_numbers_first(
         report = session.scalar(select(Report).where(Report.reference == reference))
         assert report is not None and report.urgent and report.callback_consent
         assert sorted(r.role for r in report.routes) == ["child_protection", "police_liaison"]
-        assert report.details == {"age_band": "0-5", "sex": "boy"}
+        assert report.details == {"age_band": "6-11", "sex": "unknown"}
 
 
 def test_emergency_numbers_follow_the_country(chat: Callable[..., Chat]) -> None:
@@ -162,7 +171,7 @@ def test_dropout_guided(chat: Callable[..., Chat], teacher_phone: str,
         ("3", SITUATION),
         ("1", CLASS),
         ("7 a", PUPIL),
-        ("Arben Krasniqi", ("never the full name", PUPIL)),
+        ("Arben Krasniqi", (PUPIL_ERROR, PUPIL)),
         ("A.K.", DAYS),
         ("400", DAYS),
         ("12", REASON),
@@ -201,7 +210,7 @@ def test_dropout_one_message_asks_what_is_missing(chat: Callable[..., Chat],
 def test_dropout_refused_to_non_teachers(chat: Callable[..., Chat]) -> None:
     """A number that is not a registered teacher is told how else to help."""
     person = chat("sms", "+38344555666")
-    person.replay(rows(("BRAKTISJE 7A AK 12", ("registered teachers", MENU))))
+    person.replay(rows(("BRAKTISJE 7A AK 12", (NOT_A_TEACHER, MENU))))
     assert not references(person)
 
 
@@ -271,7 +280,7 @@ def test_village_is_confirmed(chat: Callable[..., Chat]) -> None:
     """A village from the settlements file is named with its municipality and confirmed."""
     chat().replay(rows(
         ("menu", MENU), ("1", HAZARD_KIND), ("4", HAZARD_WHERE),
-        ("Tërstenik", ("Drenas", "Is that right?")),
+        ("Komoran", ("Komoran, Drenas", FOUND)),
         ("jo", "Then please write the name of the municipality."),
         ("Gllogovc", HAZARD_PHOTO),
     ))
