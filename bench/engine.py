@@ -29,6 +29,7 @@ from service.places import PlaceIndex  # noqa: E402
 HAZARD = ["hello", "1", "1", "Drenas", "kalo", "Gropë e hapur pranë shkollës", "po"]
 CHILD = ["menu", "2", "jo", "3", "2", "1", "Prishtinë", "Fëmijë lyp çdo ditë te tregu", "1", "po"]
 CONVERSATIONS = 150
+ROUNDS = 3  # each row is the median round, so one noisy moment does not decide it
 
 
 def script() -> list[str]:
@@ -37,17 +38,20 @@ def script() -> list[str]:
 
 
 def measure(step: Callable[[int, str, datetime], None]) -> tuple[int, float, list[float]]:
-    """Run every person's script through `step`; return messages, seconds and latencies."""
-    latencies: list[float] = []
-    start = time.perf_counter()
+    """Run rounds of every person's script through `step`; return the median round."""
+    rounds = []
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    for person in range(CONVERSATIONS):
-        for text in script():
-            at += timedelta(seconds=1)
-            began = time.perf_counter()
-            step(person, text, at)
-            latencies.append(time.perf_counter() - began)
-    return len(latencies), time.perf_counter() - start, latencies
+    for number in range(ROUNDS):
+        latencies: list[float] = []
+        start = time.perf_counter()
+        for person in range(number * CONVERSATIONS, (number + 1) * CONVERSATIONS):
+            for text in script():
+                at += timedelta(seconds=1)
+                began = time.perf_counter()
+                step(person, text, at)
+                latencies.append(time.perf_counter() - began)
+        rounds.append((len(latencies), time.perf_counter() - start, latencies))
+    return sorted(rounds, key=lambda r: r[1])[len(rounds) // 2]
 
 
 def through_database(url: str, catalogs: Catalogs) -> tuple[int, float, list[float]]:
@@ -62,7 +66,7 @@ def through_database(url: str, catalogs: Catalogs) -> tuple[int, float, list[flo
     service = Conversations(db, catalogs, PlaceIndex())
 
     def step(person: int, text: str, at: datetime) -> None:
-        service.handle(Inbound("sms", f"+3834410{person:04d}", at, text))
+        service.handle(Inbound("sms", f"+383441{person:05d}", at, text))
 
     try:
         return measure(step)
@@ -78,7 +82,7 @@ def engine_alone(catalogs: Catalogs) -> tuple[int, float, list[float]]:
     states: dict[int, State] = {}
 
     def step(person: int, text: str, at: datetime) -> None:
-        inbound = Inbound("sms", f"+3834410{person:04d}", at, text)
+        inbound = Inbound("sms", f"+383441{person:05d}", at, text)
         states[person] = advance(states.get(person, State()), inbound, world, catalogs).state
 
     return measure(step)

@@ -25,7 +25,8 @@ class Municipality(Base):
     seat_lat: Mapped[float] = mapped_column(Float)
     seat_lon: Mapped[float] = mapped_column(Float)
     # GeoJSON geometry, loaded at run time by `sinjalizo import geo` (never shipped).
-    boundary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Deferred: a polygon is large, and only the place index ever reads it.
+    boundary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
     settlements: Mapped[list[Settlement]] = relationship(back_populates="municipality")
 

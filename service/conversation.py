@@ -4,20 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.engine import advance
 from handlers.flow import State, Translator
-from handlers.types import FileReport, Inbound, SetLanguage
+from handlers.types import FileReport, Inbound
 from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
 from service.filing import find_contact, store_report
 from service.places import PlaceIndex
 from service.render import RenderedReply, render
 from service.world import DbWorld
+
+SESSIONS = cast(Table, ConversationSession.__table__)
+# Statements of the hot path, built once: building a statement costs more than running it.
+LOCK_SESSION = (update(SESSIONS)
+                .where(SESSIONS.c.channel == bindparam("b_channel"),
+                       SESSIONS.c.address == bindparam("b_address"))
+                .values(updated_at=bindparam("b_at"))
+                .returning(SESSIONS.c.id, SESSIONS.c.state))
+NEW_SESSION = insert(SESSIONS).returning(SESSIONS.c.id)
+SAVE_SESSION = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
+                .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
+REPLAYED = select(ProcessedInbound.replies).where(
+    ProcessedInbound.channel == bindparam("channel"),
+    ProcessedInbound.external_id == bindparam("external_id"))
 
 
 @dataclass(frozen=True)
@@ -58,30 +73,30 @@ class Conversations:
 
     def _turn(self, session: Session, inbound: Inbound, external_id: str | None) -> Turn:
         """Run the turn inside the caller's transaction."""
-        row = self._lock(session, inbound)
+        session_id, stored, first = self._lock(session, inbound)
         if external_id is not None:
-            done = session.scalar(select(ProcessedInbound).where(
-                ProcessedInbound.channel == inbound.channel,
-                ProcessedInbound.external_id == external_id))
+            done = session.execute(REPLAYED, {"channel": inbound.channel,
+                                              "external_id": external_id}).first()
             if done is not None:
                 replies = tuple(RenderedReply.from_json(r) for r in done.replies)
-                return Turn(replies, row.state.get("language", self.default_language), True)
-        contact = self._contact(session, inbound)
-        state = State.from_json(row.state, contact.language or self.default_language)
+                return Turn(replies, stored.get("language", self.default_language), True)
+        contact = self._contact(session, inbound) if first else None
+        known_language = contact.language if contact else None
+        state = State.from_json(stored or None, known_language or self.default_language)
         world = DbWorld(session, self.places)
         outcome = advance(state, inbound, world, self.translate, self.timeout)
-        filed: list[str] = []
-        for effect in outcome.effects:
-            if isinstance(effect, FileReport):
-                report = store_report(session, effect.draft, contact, inbound.channel,
-                                      outcome.state.language, inbound.at, self.simulated)
-                filed.append(report.reference)
-            elif isinstance(effect, SetLanguage):
-                contact.language = effect.language
-        contact.language = outcome.state.language
-        row.state = outcome.state.to_json()
-        row.updated_at = inbound.at
         language = outcome.state.language
+        filed: list[str] = []
+        if outcome.effects or first:
+            contact = contact or self._contact(session, inbound)
+            contact.language = language
+            for effect in outcome.effects:
+                if isinstance(effect, FileReport):
+                    report = store_report(session, effect.draft, contact, inbound.channel,
+                                          language, inbound.at, self.simulated)
+                    filed.append(report.reference)
+        session.connection().execute(SAVE_SESSION, {
+            "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at})
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)
         if external_id is not None:
             session.add(ProcessedInbound(channel=inbound.channel, external_id=external_id,
@@ -91,23 +106,25 @@ class Conversations:
         session.flush()
         return Turn(replies, language, False, tuple(filed))
 
-    def _lock(self, session: Session, inbound: Inbound) -> ConversationSession:
-        """Take this address's session row for the turn, creating it on first contact.
+    def _lock(self, session: Session,
+              inbound: Inbound) -> tuple[int, dict[str, Any], bool]:
+        """Take this address's session row for the turn: its id, state, and whether it is new.
 
         Writing first makes SQLite take its write lock now (waiting its busy timeout) and
         makes PostgreSQL lock the row, so two messages from one person run one after another.
         """
-        where = (ConversationSession.channel == inbound.channel,
-                 ConversationSession.address == inbound.address)
-        session.execute(update(ConversationSession).where(*where)
-                        .values(updated_at=inbound.at))
-        row = session.scalar(select(ConversationSession).where(*where))
-        if row is None:
-            row = ConversationSession(channel=inbound.channel, address=inbound.address,
-                                      state={}, updated_at=inbound.at)
-            session.add(row)
-            session.flush()
-        return row
+        # Core statements on the connection: the hot path skips the ORM layer.
+        connection = session.connection()
+        row = connection.execute(LOCK_SESSION, {"b_channel": inbound.channel,
+                                                "b_address": inbound.address,
+                                                "b_at": inbound.at}).first()
+        if row is not None:
+            state = row.state if isinstance(row.state, dict) else {}
+            return int(row.id), state, False
+        created = connection.execute(NEW_SESSION, {
+            "channel": inbound.channel, "address": inbound.address, "state": {},
+            "updated_at": inbound.at}).scalar_one()
+        return int(created), {}, True
 
     def _contact(self, session: Session, inbound: Inbound) -> Contact:
         """Return the contact for the sender, recording a first-time writer."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.types import Draft
@@ -50,7 +51,7 @@ def _route(session: Session, report: Report, draft: Draft, at: datetime,
     for target in draft.routing.targets:
         if not target.contact_point_ids:
             continue
-        point = session.get(ContactPoint, target.contact_point_ids[0])
+        point = session.execute(POINT, {"point_id": target.contact_point_ids[0]}).first()
         if point is None:
             continue
         session.add(ReportRoute(report_id=report.id, contact_point_id=point.id,
@@ -66,8 +67,8 @@ def _route(session: Session, report: Report, draft: Draft, at: datetime,
     report.status = "routed"
 
 
-def alert_for(report: Report, point: ContactPoint, role: str, at: datetime) -> OutboxMessage:
-    """Return the outbox row alerting one contact point of a new report."""
+def alert_for(report: Report, point: Any, role: str, at: datetime) -> OutboxMessage:
+    """Return the outbox row alerting one contact point (a row or a model) of a new report."""
     channel, address = delivery_address(point)
     return OutboxMessage(
         purpose="alert", report_id=report.id, contact_point_id=point.id, channel=channel,
@@ -77,8 +78,8 @@ def alert_for(report: Report, point: ContactPoint, role: str, at: datetime) -> O
     )
 
 
-def delivery_address(point: ContactPoint) -> tuple[str, str]:
-    """Pick how to reach a contact point: Telegram, then SMS, then e-mail, else the log."""
+def delivery_address(point: Any) -> tuple[str, str]:
+    """Pick how to reach a contact point (row or model): Telegram, SMS, e-mail, else the log."""
     if point.telegram_chat_id:
         return "telegram", point.telegram_chat_id
     if point.phone:
@@ -88,7 +89,13 @@ def delivery_address(point: ContactPoint) -> tuple[str, str]:
     return "log", point.name
 
 
+POINT = select(ContactPoint.id, ContactPoint.name, ContactPoint.telegram_chat_id,
+               ContactPoint.phone, ContactPoint.email, ContactPoint.language).where(
+    ContactPoint.id == bindparam("point_id"))
+FIND_CONTACT = select(Contact).where(Contact.channel == bindparam("channel"),
+                                     Contact.address == bindparam("address"))
+
+
 def find_contact(session: Session, channel: str, address: str) -> Contact | None:
     """Return the contact for an address, if it has written before."""
-    return session.scalar(select(Contact).where(Contact.channel == channel,
-                                                Contact.address == address))
+    return session.scalar(FIND_CONTACT, {"channel": channel, "address": address})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from handlers.types import RouteTarget, Routing
@@ -24,8 +24,7 @@ def route_report(session: Session, kind: str, category: str, urgent: bool,
     for target in choice.targets:
         mid = target.municipality_id
         if mid is not None and mid not in names:
-            municipality = session.get(Municipality, mid)
-            names[mid] = municipality.name(language) if municipality else str(mid)
+            names[mid] = municipality_name(session, mid, language)
     return Routing(
         tuple(RouteTarget(t.role, None if t.municipality_id is None else names[t.municipality_id],
                           t.contact_point_ids) for t in choice.targets),
@@ -33,10 +32,24 @@ def route_report(session: Session, kind: str, category: str, urgent: bool,
     )
 
 
+# Built once: every filed report runs these, and building costs more than running.
+RULES = (select(RoutingRule.kind, RoutingRule.category, RoutingRule.urgent,
+                RoutingRule.municipality_id, RoutingRule.roles)
+         .where(RoutingRule.kind == bindparam("kind")).order_by(RoutingRule.id))
+CANDIDATES = (select(ContactPoint.id, ContactPoint.role, ContactPoint.municipality_id,
+                     ContactPoint.school_id, ContactPoint.escalation_order)
+              .where(ContactPoint.active,
+                     or_(ContactPoint.municipality_id.is_(None),
+                         ContactPoint.municipality_id == bindparam("municipality_id"),
+                         ContactPoint.school_id == bindparam("school_id")))
+              .order_by(ContactPoint.id))
+NAMES = select(Municipality.name_sq, Municipality.name_sr).where(
+    Municipality.id == bindparam("municipality_id"))
+
+
 def load_rules(session: Session, kind: str) -> list[Rule]:
     """Return the data rules for a kind, oldest first so that it wins ties."""
-    rows = session.scalars(select(RoutingRule).where(RoutingRule.kind == kind)
-                           .order_by(RoutingRule.id))
+    rows = session.execute(RULES, {"kind": kind})
     return [Rule(r.kind, r.category, r.urgent, r.municipality_id, tuple(r.roles.split()))
             for r in rows]
 
@@ -44,14 +57,15 @@ def load_rules(session: Session, kind: str) -> list[Rule]:
 def load_candidates(session: Session, municipality_id: int | None,
                     school_id: int | None) -> list[Candidate]:
     """Return the active contact points that could take a report here, national ones included."""
-    where: list[ColumnElement[bool]] = [ContactPoint.municipality_id.is_(None)]
-    if municipality_id is not None:
-        where.append(ContactPoint.municipality_id == municipality_id)
-    if school_id is not None:
-        where.append(ContactPoint.school_id == school_id)
-    rows = session.execute(
-        select(ContactPoint.id, ContactPoint.role, ContactPoint.municipality_id,
-               ContactPoint.school_id, ContactPoint.escalation_order)
-        .where(ContactPoint.active, or_(*where)).order_by(ContactPoint.id))
+    rows = session.execute(CANDIDATES, {"municipality_id": municipality_id,
+                                        "school_id": school_id})
     return [Candidate(r.id, r.role, r.municipality_id, r.school_id, r.escalation_order)
             for r in rows]
+
+
+def municipality_name(session: Session, municipality_id: int, language: str) -> str:
+    """Return a municipality's name in the reader's language."""
+    row = session.execute(NAMES, {"municipality_id": municipality_id}).first()
+    if row is None:
+        return str(municipality_id)
+    return str(row.name_sr if language == "sr" and row.name_sr else row.name_sq)

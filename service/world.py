@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.types import Place, Routing, StatusView, TeacherInfo
-from models import Contact, Report, School, Teacher
+from models import Contact, Municipality, Report, School, Teacher
 from service.places import PlaceIndex
 from service.routes import route_report
 
@@ -20,6 +21,21 @@ REFERENCE_LENGTH = 6
 def random_reference() -> str:
     """Return a random reference such as R-7K3M9Q."""
     return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _teacher_query(column: Any) -> Select[int, int, str, int, str, str]:
+    """Return the teacher lookup by one address column, with school and municipality."""
+    return (select(Teacher.id, School.id, School.name, School.municipality_id,
+                   Municipality.name_sq, Municipality.country)
+            .join(School, Teacher.school_id == School.id)
+            .join(Municipality, School.municipality_id == Municipality.id)
+            .where(column == bindparam("address"), Teacher.active, School.active))
+
+
+# Built once: the menu asks on every idle message whether the sender is a teacher.
+TEACHER_BY_PHONE = _teacher_query(Teacher.phone)
+TEACHER_BY_CHAT = _teacher_query(Teacher.telegram_chat_id)
+REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("reference"))
 
 
 class DbWorld:
@@ -47,14 +63,9 @@ class DbWorld:
 
     def _find_teacher(self, channel: str, address: str) -> TeacherInfo | None:
         """Look a teacher up by phone number or linked Telegram chat."""
-        column = Teacher.telegram_chat_id if channel == "telegram" else Teacher.phone
-        teacher = self.session.scalar(
-            select(Teacher).join(School).where(column == address, Teacher.active, School.active))
-        if teacher is None:
-            return None
-        school = teacher.school
-        return TeacherInfo(teacher.id, school.id, school.name, school.municipality_id,
-                           school.municipality.name_sq, school.municipality.country)
+        query = TEACHER_BY_CHAT if channel == "telegram" else TEACHER_BY_PHONE
+        row = self.session.execute(query, {"address": address}).first()
+        return TeacherInfo(*row) if row is not None else None
 
     def report_status(self, reference: str, channel: str, address: str) -> StatusView | None:
         """Return the status of a report only when it was filed from this address."""
@@ -82,7 +93,7 @@ class DbWorld:
         """Return a reference not used yet (the unique index is the final guard)."""
         while True:
             reference = random_reference()
-            taken = self.session.scalar(select(Report.id).where(Report.reference == reference))
+            taken = self.session.scalar(REFERENCE_TAKEN, {"reference": reference})
             if taken is None:
                 return reference
 
