@@ -15,7 +15,7 @@ from handlers.flow import State, Translator
 from handlers.types import FileReport, Inbound
 from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
-from service.filing import find_contact, store_report
+from service.filing import store_report
 from service.places import PlaceIndex
 from service.render import RenderedReply, render
 from service.world import DbWorld
@@ -30,6 +30,13 @@ LOCK_SESSION = (update(SESSIONS)
 NEW_SESSION = insert(SESSIONS).returning(SESSIONS.c.id)
 SAVE_SESSION = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
                 .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
+CONTACTS = cast(Table, Contact.__table__)
+FIND_CONTACT = select(CONTACTS.c.id, CONTACTS.c.language).where(
+    CONTACTS.c.channel == bindparam("b_channel"), CONTACTS.c.address == bindparam("b_address"))
+NEW_CONTACT = insert(CONTACTS).returning(CONTACTS.c.id)
+TOUCH_CONTACT = (update(CONTACTS).where(CONTACTS.c.id == bindparam("contact_id"))
+                 .values(language=bindparam("b_language"), last_seen_at=bindparam("b_at")))
+REMEMBER = insert(cast(Table, ProcessedInbound.__table__))
 REPLAYED = select(ProcessedInbound.replies).where(
     ProcessedInbound.channel == bindparam("channel"),
     ProcessedInbound.external_id == bindparam("external_id"))
@@ -81,29 +88,29 @@ class Conversations:
                 replies = tuple(RenderedReply.from_json(r) for r in done.replies)
                 return Turn(replies, stored.get("language", self.default_language), True)
         contact = self._contact(session, inbound) if first else None
-        known_language = contact.language if contact else None
+        known_language = contact[1] if contact else None
         state = State.from_json(stored or None, known_language or self.default_language)
         world = DbWorld(session, self.places)
         outcome = advance(state, inbound, world, self.translate, self.timeout)
         language = outcome.state.language
         filed: list[str] = []
         if outcome.effects or first:
-            contact = contact or self._contact(session, inbound)
-            contact.language = language
+            contact_id = (contact or self._contact(session, inbound))[0]
+            session.connection().execute(TOUCH_CONTACT, {
+                "contact_id": contact_id, "b_language": language, "b_at": inbound.at})
             for effect in outcome.effects:
                 if isinstance(effect, FileReport):
-                    report = store_report(session, effect.draft, contact, inbound.channel,
-                                          language, inbound.at, self.simulated)
-                    filed.append(report.reference)
+                    store_report(session, effect.draft, contact_id, inbound.channel,
+                                 language, inbound.at, self.simulated)
+                    filed.append(effect.draft.reference)
         session.connection().execute(SAVE_SESSION, {
             "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at})
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)
         if external_id is not None:
-            session.add(ProcessedInbound(channel=inbound.channel, external_id=external_id,
-                                         address=inbound.address,
-                                         replies=[r.to_json() for r in replies],
-                                         received_at=inbound.at))
-        session.flush()
+            session.connection().execute(REMEMBER, {
+                "channel": inbound.channel, "external_id": external_id,
+                "address": inbound.address, "replies": [r.to_json() for r in replies],
+                "received_at": inbound.at})
         return Turn(replies, language, False, tuple(filed))
 
     def _lock(self, session: Session,
@@ -126,13 +133,15 @@ class Conversations:
             "updated_at": inbound.at}).scalar_one()
         return int(created), {}, True
 
-    def _contact(self, session: Session, inbound: Inbound) -> Contact:
-        """Return the contact for the sender, recording a first-time writer."""
-        contact = find_contact(session, inbound.channel, inbound.address)
-        if contact is None:
-            contact = Contact(channel=inbound.channel, address=inbound.address,
-                              created_at=inbound.at)
-            session.add(contact)
-            session.flush()
-        contact.last_seen_at = inbound.at
-        return contact
+    def _contact(self, session: Session, inbound: Inbound) -> tuple[int, str | None]:
+        """Return the sender's contact id and language, recording a first-time writer."""
+        connection = session.connection()
+        found = connection.execute(FIND_CONTACT, {"b_channel": inbound.channel,
+                                                  "b_address": inbound.address}).first()
+        if found is not None:
+            return int(found.id), found.language
+        created = connection.execute(NEW_CONTACT, {
+            "channel": inbound.channel, "address": inbound.address, "role": "citizen",
+            "opted_out": False, "created_at": inbound.at,
+            "last_seen_at": inbound.at}).scalar_one()
+        return int(created), None

@@ -49,7 +49,7 @@ NAMES = select(Municipality.name_sq, Municipality.name_sr).where(
 
 def load_rules(session: Session, kind: str) -> list[Rule]:
     """Return the data rules for a kind, oldest first so that it wins ties."""
-    rows = session.execute(RULES, {"kind": kind})
+    rows = session.connection().execute(RULES, {"kind": kind})
     return [Rule(r.kind, r.category, r.urgent, r.municipality_id, tuple(r.roles.split()))
             for r in rows]
 
@@ -57,7 +57,7 @@ def load_rules(session: Session, kind: str) -> list[Rule]:
 def load_candidates(session: Session, municipality_id: int | None,
                     school_id: int | None) -> list[Candidate]:
     """Return the active contact points that could take a report here, national ones included."""
-    rows = session.execute(CANDIDATES, {"municipality_id": municipality_id,
+    rows = session.connection().execute(CANDIDATES, {"municipality_id": municipality_id,
                                         "school_id": school_id})
     return [Candidate(r.id, r.role, r.municipality_id, r.school_id, r.escalation_order)
             for r in rows]
@@ -65,7 +65,7 @@ def load_candidates(session: Session, municipality_id: int | None,
 
 def municipality_name(session: Session, municipality_id: int, language: str) -> str:
     """Return a municipality's name in the reader's language."""
-    row = session.execute(NAMES, {"municipality_id": municipality_id}).first()
+    row = session.connection().execute(NAMES, {"municipality_id": municipality_id}).first()
     if row is None:
         return str(municipality_id)
     return str(row.name_sr if language == "sr" and row.name_sr else row.name_sq)

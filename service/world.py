@@ -64,7 +64,7 @@ class DbWorld:
     def _find_teacher(self, channel: str, address: str) -> TeacherInfo | None:
         """Look a teacher up by phone number or linked Telegram chat."""
         query = TEACHER_BY_CHAT if channel == "telegram" else TEACHER_BY_PHONE
-        row = self.session.execute(query, {"address": address}).first()
+        row = self.session.connection().execute(query, {"address": address}).first()
         return TeacherInfo(*row) if row is not None else None
 
     def report_status(self, reference: str, channel: str, address: str) -> StatusView | None:
@@ -93,7 +93,7 @@ class DbWorld:
         """Return a reference not used yet (the unique index is the final guard)."""
         while True:
             reference = random_reference()
-            taken = self.session.scalar(REFERENCE_TAKEN, {"reference": reference})
+            taken = self.session.connection().scalar(REFERENCE_TAKEN, {"reference": reference})
             if taken is None:
                 return reference
 
