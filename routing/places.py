@@ -94,7 +94,7 @@ class Gazetteer:
         self._settlement_keys: dict[str, list[_Key]] = {}
         for m in self.municipalities.values():
             self._add(self._muni_keys, m.name_sq, _Key(m.id, "name"))
-            for alias in (m.name_sr or "", *m.aliases):
+            for alias in (m.name_sr or "", *m.aliases, *definite_forms(m.name_sq)):
                 self._add(self._muni_keys, alias, _Key(m.id, "alias"))
         for s in settlements:
             if s.municipality_id in self.municipalities:
@@ -188,6 +188,28 @@ class Gazetteer:
             return PlaceMatch(m.id, how or key.how, score, lat=m.seat_lat, lon=m.seat_lon)
         return PlaceMatch(s.municipality_id, how or key.how, score, s.id, key.label or s.name,
                           s.lat, s.lon)
+
+
+def definite_forms(name: str) -> tuple[str, ...]:
+    """Return the definite form Albanians often write a place in: Prishtina, Prizreni, Shkodra."""
+    head, joiner, tail = name.partition(" e ")  # "Mitrovicë e Veriut": inflect the first part
+    words = head.split()
+    if not words:
+        return ()
+    last = words[-1]
+    if last.endswith("ër"):
+        inflected = last[:-2] + "ra"
+    elif last.endswith("ë"):
+        inflected = last[:-1] + "a"
+    elif last.endswith("i"):
+        inflected = last + "a"
+    elif last[-1:] in ("k", "g", "h"):
+        inflected = last + "u"
+    elif last[-1:].isalpha() and last[-1:] not in "aeiouy":
+        inflected = last + "i"
+    else:
+        return ()
+    return (" ".join([*words[:-1], inflected]) + joiner + tail,)
 
 
 def _same_place(a: _Key, b: _Key) -> bool:

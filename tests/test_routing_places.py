@@ -8,7 +8,13 @@ import time
 import pytest
 
 from models.seed import load_municipalities
-from routing.places import Gazetteer, MunicipalityEntry, PlaceMatch, SettlementEntry
+from routing.places import (
+    Gazetteer,
+    MunicipalityEntry,
+    PlaceMatch,
+    SettlementEntry,
+    definite_forms,
+)
 from tests.conftest import SHARED_GEO
 
 
@@ -96,10 +102,10 @@ def test_qualified_ambiguous_village(gazetteer: Gazetteer, names: dict[int, str]
 
 @pytest.mark.parametrize(("text", "municipality"), [
     ("Prishtna", "Prishtinë"),
-    ("Gjilani", "Gjilan"),
-    ("Ferizaji", "Ferizaj"),
-    ("Malisheva", "Malishevë"),
-    ("Mitrovica e veriut", "Mitrovicë e Veriut"),
+    ("Gjillan", "Gjilan"),
+    ("Ferizja", "Ferizaj"),
+    ("Malishava", "Malishevë"),
+    ("Mitrovica e verjut", "Mitrovicë e Veriut"),
 ])
 def test_typos_match_fuzzily(gazetteer: Gazetteer, names: dict[int, str], text: str,
                              municipality: str) -> None:
@@ -135,3 +141,23 @@ def test_matching_is_fast(gazetteer: Gazetteer) -> None:
     started = time.perf_counter()
     gazetteer.match("x" * 5000)
     assert time.perf_counter() - started < 0.001
+
+
+@pytest.mark.parametrize(("written", "municipality"), [
+    ("Prishtina", "Prishtinë"), ("Peja", "Pejë"), ("Prizreni", "Prizren"),
+    ("Shkodra", "Shkodër"), ("Korça", "Korçë"), ("Durrësi", "Durrës"),
+    ("Mitrovica e Veriut", "Mitrovicë e Veriut"), ("North Mitrovica", "Mitrovicë e Veriut"),
+])
+def test_definite_forms_are_exact(gazetteer: Gazetteer, names: dict[int, str], written: str,
+                                  municipality: str) -> None:
+    """Albanians write places in the definite form as often as not: both are exact names."""
+    [match] = gazetteer.match(written)
+    assert (names[match.municipality_id], match.how) == (municipality, "alias")
+
+
+def test_definite_forms() -> None:
+    """The definite form follows the word's ending."""
+    assert definite_forms("Tiranë") == ("Tirana",)
+    assert definite_forms("Kaçanik") == ("Kaçaniku",)
+    assert definite_forms("Vushtrri") == ("Vushtrria",)
+    assert definite_forms("Fushë Kosovë") == ("Fushë Kosova",)
