@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import Flask
 
+from locales import Catalogs
 from models.db import Database
 from sinjalizo.settings import Settings
 
 SETTINGS_KEY = "sinjalizo.settings"
+CATALOGS_KEY = "sinjalizo.catalogs"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["DATABASE_URL"] = settings.db_url
     app.config["SINJALIZO_SETTINGS"] = settings
     app.extensions[SETTINGS_KEY] = settings
+    app.extensions[CATALOGS_KEY] = Catalogs.load()
     Database().init_app(app)
 
     from web import health
@@ -39,6 +42,14 @@ def get_settings(app: Flask) -> Settings:
     if not isinstance(settings, Settings):
         raise RuntimeError("the app has no settings; build it with create_app()")
     return settings
+
+
+def get_catalogs(app: Flask) -> Catalogs:
+    """Return the translation catalogs loaded for the app."""
+    catalogs = app.extensions.get(CATALOGS_KEY)
+    if not isinstance(catalogs, Catalogs):
+        raise RuntimeError("the app has no catalogs; build it with create_app()")
+    return catalogs
 
 
 def _apply_overrides(settings: Settings, config: Mapping[str, Any]) -> Settings:

@@ -6,19 +6,20 @@ import logging
 from http import HTTPStatus
 
 from flask import Blueprint, Response, current_app, jsonify, url_for
+from markupsafe import escape
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from handlers.i18n import N_
+from handlers.i18n import msg
 from models.db import get_db
+from web import get_catalogs, get_settings
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
 
-INDEX_TITLE = N_("Sinjalizo")
-INDEX_BODY = N_("Shërbimi po punon. Paneli i punës do të shtohet më vonë.")
-INDEX_LINK = N_("Kontrolli i gjendjes")
+INDEX_BODY = msg("The service is running. The dashboard will be added later.")
+INDEX_LINK = msg("Health check")
 
 
 @bp.get("/healthz")
@@ -41,10 +42,13 @@ def healthz() -> tuple[Response, HTTPStatus]:
 @bp.get("/")
 def index() -> Response:
     """Show a tiny page until the dashboard arrives, linking the health check."""
+    language = get_settings(current_app).default_language
+    catalogs = get_catalogs(current_app)
+    body, link = (escape(catalogs(m, language)) for m in (INDEX_BODY, INDEX_LINK))
     page = (
-        '<!doctype html>\n<html lang="sq"><head><meta charset="utf-8">'
-        f"<title>{INDEX_TITLE}</title></head>\n"
-        f"<body><h1>{INDEX_TITLE}</h1><p>{INDEX_BODY}</p>"
-        f'<p><a href="{url_for("health.healthz")}">{INDEX_LINK}</a></p></body></html>\n'
+        f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8">'
+        "<title>Sinjalizo</title></head>\n"
+        f"<body><h1>Sinjalizo</h1><p>{body}</p>"
+        f'<p><a href="{url_for("health.healthz")}">{link}</a></p></body></html>\n'
     )
     return Response(page, mimetype="text/html")
