@@ -296,3 +296,18 @@ def test_a_repeated_message_id_has_one_effect(chat: Callable[..., Chat], teacher
     assert len(references(person)) == 1
     with demo_db.session() as session:
         assert len(session.scalars(select(Report)).all()) == 1
+
+
+def test_one_message_forms_of_every_situation(chat: Callable[..., Chat], teacher_phone: str,
+                                              demo_db: Database) -> None:
+    """The README's one-line examples each file at once, with the situation and reason read."""
+    person = chat("sms", teacher_phone)
+    person.replay(rows(
+        ("MUNGESE 8B EB 5", "R-"),
+        ("PAREGJISTRUAR 1A DK", "R-"),
+        ("RREZIK 9C LM 3 pune", "R-"),
+    ))
+    with demo_db.session() as session:
+        filed = {r.category: r.details for r in session.scalars(select(Report))}
+    assert set(filed) == {"absence", "not_enrolled", "at_risk"}
+    assert filed["at_risk"]["reason"] == "work" and filed["not_enrolled"]["days_absent"] is None
