@@ -2,7 +2,12 @@
 
 from models.base import Base, utcnow
 from models.geo import Municipality, Settlement
-from models.messaging import ConversationSession, OutboxMessage, ProcessedInbound
+from models.messaging import (
+    ConversationSession,
+    DeliveryAttempt,
+    OutboxMessage,
+    ProcessedInbound,
+)
 from models.people import Contact, ContactPoint, RoutingRule, School, Teacher
 from models.reports import (
     CLOSE_REASONS,
@@ -23,6 +28,7 @@ __all__ = [
     "Contact",
     "ContactPoint",
     "ConversationSession",
+    "DeliveryAttempt",
     "Municipality",
     "OutboxMessage",
     "ProcessedInbound",

@@ -74,6 +74,11 @@ class ReportRoute(Base):
         ForeignKey("contact_points.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Place in the escalation chain: 0 the first contact point, then backups, coordinator,
+    # national. `state` is alerted | failed | escalated | acknowledged.
+    level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state: Mapped[str] = mapped_column(String(16), default="alerted", server_default="alerted")
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     report: Mapped[Report] = relationship(back_populates="routes")
     contact_point: Mapped[ContactPoint | None] = relationship()
