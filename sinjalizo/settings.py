@@ -40,6 +40,9 @@ class Settings:
     sms_transliterate: bool = True
     default_language: str = "sq"
     session_timeout_minutes: int = 30
+    sms_rate_per_second: float = 10.0  # outgoing SMS pacing, as the provider account allows
+    escalation_file: str = ""  # TOML of escalation deadlines; empty: the built-in defaults
+    worker_poll_seconds: float = 0.2  # how often an idle worker looks for due messages
     instance_path: Path = field(default_factory=default_instance_path)
 
     @property
@@ -83,5 +86,8 @@ class Settings:
             sms_transliterate=_flag(env.get("SMS_TRANSLITERATE"), True),
             default_language=language,
             session_timeout_minutes=int(env.get("SESSION_TIMEOUT_MINUTES", "30")),
+            sms_rate_per_second=float(env.get("SMS_RATE_PER_SECOND", "10")),
+            escalation_file=env.get("ESCALATION_FILE", ""),
+            worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS", "0.2")),
             instance_path=Path(env.get("SINJALIZO_INSTANCE", "instance")).resolve(),
         )
