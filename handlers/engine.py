@@ -13,10 +13,11 @@ from typing import Any
 from handlers import confirm, dropout, language, menu, status
 from handlers.flow import Accept, Context, Flow, Reject, State, Stay, Translator
 from handlers.flows import FLOWS
+from handlers.focal import focal_command
 from handlers.i18n import Msg, msg
 from handlers.keywords import Command, command_of
 from handlers.steps import pick
-from handlers.types import Effect, Inbound, Reply, SetLanguage, World
+from handlers.types import ChangeStatus, Effect, Inbound, Reply, SetLanguage, World
 
 log = logging.getLogger(__name__)
 TIMEOUT = timedelta(minutes=30)
@@ -89,6 +90,10 @@ def _dispatch(state: State, ctx: Context) -> Outcome:
     command = _command(ctx.inbound)
     if command is not None:
         return _run_command(state, ctx, command)
+    action = _focal_action(ctx)
+    if action is not None:
+        # The person's own conversation stays where it was; the service answers the action.
+        return Outcome(state, (), (action,))
     quick = _one_line_flag(state, ctx.inbound)
     if quick is not None:
         return start_flow(state, ctx, "dropout", quick)
@@ -107,6 +112,17 @@ def _command(inbound: Inbound) -> Command | None:
     if inbound.option is not None or inbound.kind not in ("text", "command"):
         return None
     return command_of(inbound.text)
+
+
+def _focal_action(ctx: Context) -> ChangeStatus | None:
+    """Return a focal point's action on a report (OK R-…), only from a contact point's address."""
+    inbound = ctx.inbound
+    if inbound.kind != "text" or inbound.option is not None:
+        return None
+    action = focal_command(inbound.text)
+    if action is None or not ctx.world.is_contact_point(inbound.channel, inbound.address):
+        return None
+    return action
 
 
 def _one_line_flag(state: State, inbound: Inbound) -> dict[str, Any] | None:

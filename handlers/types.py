@@ -141,7 +141,19 @@ class SetLanguage:
     language: str
 
 
-Effect = FileReport | SetLanguage
+@dataclass(frozen=True)
+class ChangeStatus:
+    """Effect: a focal point acts on a report; the reply depends on whether they may."""
+
+    reference: str
+    status: str  # acknowledged | in_progress | resolved
+    note: str
+    done: Reply  # sent when the change was made (or had been made already)
+    refused: Reply  # sent when the report is not theirs or does not exist
+    blocked: Reply  # sent when theirs, but not in a state that allows this change
+
+
+Effect = FileReport | SetLanguage | ChangeStatus
 
 
 class World(Protocol):
@@ -174,4 +186,8 @@ class World(Protocol):
 
     def new_reference(self) -> str:
         """Return a fresh random reference such as R-7K3M9Q."""
+        ...
+
+    def is_contact_point(self, channel: str, address: str) -> bool:
+        """Tell whether this address belongs to an active contact point (a focal point)."""
         ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, cast
 
@@ -10,15 +10,16 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
 from handlers.flow import State, Translator
-from handlers.types import FileReport, Inbound
+from handlers.types import ChangeStatus, FileReport, Inbound, Reply
 from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
 from service.filing import store_report
 from service.places import PlaceIndex
 from service.render import RenderedReply, render
-from service.world import DbWorld
+from service.world import DbWorld, contact_points_at
 
 SESSIONS = cast(Table, ConversationSession.__table__)
 # Statements of the hot path, built once: building a statement costs more than running it.
@@ -99,6 +100,9 @@ class Conversations:
             session.connection().execute(TOUCH_CONTACT, {
                 "contact_id": contact_id, "b_language": language, "b_at": inbound.at})
             for effect in outcome.effects:
+                if isinstance(effect, ChangeStatus):
+                    outcome = replace(outcome, replies=(
+                        *outcome.replies, act_on_report(session, inbound, effect)))
                 if isinstance(effect, FileReport):
                     store_report(session, effect.draft, contact_id, inbound.channel,
                                  language, inbound.at, self.simulated)
@@ -145,3 +149,15 @@ class Conversations:
             "opted_out": False, "created_at": inbound.at,
             "last_seen_at": inbound.at}).scalar_one()
         return int(created), None
+
+
+def act_on_report(session: Session, inbound: Inbound, action: ChangeStatus) -> Reply:
+    """Apply a focal point's action as whichever of their contact points the report went to."""
+    for point_id in contact_points_at(session, inbound.channel, inbound.address):
+        result = change_status(session, action.reference, Actor("contact_point", point_id),
+                               action.status, note=action.note, now=inbound.at)
+        if not isinstance(result, Refused):
+            return action.done
+        if result.reason != "not_found":
+            return action.blocked
+    return action.refused

@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.types import Place, Routing, StatusView, TeacherInfo
-from models import Contact, Municipality, Report, School, Teacher
+from models import Contact, ContactPoint, Municipality, Report, School, Teacher
 from service.places import PlaceIndex
 from service.routes import route_report
 
@@ -35,6 +35,11 @@ def _teacher_query(column: Any) -> Select[int, int, str, int, str, str]:
 # Built once: the menu asks on every idle message whether the sender is a teacher.
 TEACHER_BY_PHONE = _teacher_query(Teacher.phone)
 TEACHER_BY_CHAT = _teacher_query(Teacher.telegram_chat_id)
+POINT_BY_PHONE = select(ContactPoint.id).where(
+    ContactPoint.phone == bindparam("address"), ContactPoint.active).order_by(ContactPoint.id)
+POINT_BY_CHAT = select(ContactPoint.id).where(
+    ContactPoint.telegram_chat_id == bindparam("address"), ContactPoint.active
+).order_by(ContactPoint.id)
 REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("reference"))
 
 
@@ -89,6 +94,10 @@ class DbWorld:
         return route_report(self.session, kind, category, urgent, municipality_id, school_id,
                             language)
 
+    def is_contact_point(self, channel: str, address: str) -> bool:
+        """Tell whether this address belongs to an active contact point."""
+        return bool(contact_points_at(self.session, channel, address))
+
     def new_reference(self) -> str:
         """Return a reference not used yet (the unique index is the final guard)."""
         while True:
@@ -96,6 +105,12 @@ class DbWorld:
             taken = self.session.connection().scalar(REFERENCE_TAKEN, {"reference": reference})
             if taken is None:
                 return reference
+
+
+def contact_points_at(session: Session, channel: str, address: str) -> list[int]:
+    """Return the active contact points reached at this address (one person may hold several)."""
+    query = POINT_BY_CHAT if channel == "telegram" else POINT_BY_PHONE
+    return list(session.connection().scalars(query, {"address": address}))
 
 
 def _view(report: Report) -> StatusView:

@@ -16,6 +16,7 @@ VILLAGES = {"arllat": [Place(7, "Drenas", "XK", "Arllat")],
             "dobroshevc": [Place(7, "Drenas", "XK", "Dobroshevc"),
                            Place(20, "Prishtinë", "XK", "Dobroshevc")]}
 TEACHER_PHONE = "+38344111222"
+FOCAL_PHONE = "+38344333444"
 
 
 @dataclass
@@ -59,6 +60,10 @@ class StaticWorld:
         role = {"dropout": "dropout_team", "hazard": "public_services"}.get(kind,
                                                                             "child_protection")
         return Routing((RouteTarget(role, "Drenas", (1,)),))
+
+    def is_contact_point(self, channel: str, address: str) -> bool:
+        """Know one focal point."""
+        return address == FOCAL_PHONE
 
     def new_reference(self) -> str:
         """Return R-00000N references in order."""

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports")
+MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports", "worker")
 
 
 def register(group: click.Group) -> None:

@@ -31,8 +31,10 @@ class BackgroundService(Protocol):
 
 def background_services(obj: CliContext) -> list[BackgroundService]:
     """List the services `run` starts beside the web server, given the settings."""
-    # The outbox worker and, when TELEGRAM_BOT_TOKEN is set, Telegram polling join here.
-    return []
+    from alerts.worker import standard_worker
+
+    # Telegram polling (when TELEGRAM_BOT_TOKEN is set) joins here with its channel issue.
+    return [standard_worker(obj.settings, obj.db)]
 
 
 def prepare_database(obj: CliContext) -> list[str]:
@@ -68,8 +70,8 @@ def banner(host: str, port: int, demo: list[str], services: list[BackgroundServi
         "  .venv/bin/sinjalizo chat --channel sms --from +38344001100",
         "Then list what was filed: .venv/bin/sinjalizo reports",
         "",
-        "The alert worker and Telegram polling (when TELEGRAM_BOT_TOKEN is set) join this run",
-        "as they are built.",
+        "Alerts are delivered by the worker running beside the web server; with no Telegram,",
+        "SMS or e-mail sender configured they are printed here.",
     ]
     if demo:
         lines += ["", "Demo data loaded:", *(f"  - {note}" for note in demo)]

@@ -1,0 +1,149 @@
+"""The text of an outbox message, in its language: alerts, escalations and reporter updates.
+
+`prepare` returns the dispatcher's own `Skip`, so that the dispatcher recognises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from alerts.dispatcher import Skip
+from alerts.escalation import DEACTIVATED, escalate_row
+from handlers.categories import (
+    AGE_BANDS,
+    DROPOUT_REASONS,
+    KINDS,
+    SEXES,
+    STATUSES,
+    category_label,
+    label,
+)
+from handlers.i18n import Msg, Verbatim, msg
+from locales import Catalogs
+from models import Contact, ContactPoint, OutboxMessage, Report, ReportEvent
+from models.base import utcnow
+from sinjalizo.settings import Settings
+
+ALERT_EVENTS = ("new_report", "escalation")
+FINISHED = ("resolved", "closed")
+CLOSE_REASONS: dict[str, Msg] = {
+    "duplicate": msg("it had already been reported"),
+    "not_actionable": msg("no action could be taken on it"),
+    "referred": msg("it was passed to another service"),
+}
+WHY_ESCALATED: dict[str, Msg] = {
+    "deadline": msg("ESCALATED: nobody took it up in time."),
+    "failed": msg("ESCALATED: the previous contact could not be reached."),
+    "deactivated": msg("ESCALATED: the previous contact is no longer active."),
+}
+
+
+def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
+            settings: Settings) -> str | Skip:
+    """Render an outbox row's text in its language, or say why it must not be sent."""
+    payload = row.payload
+    if not isinstance(payload, dict) or not isinstance(payload.get("reference"), str):
+        return _skip(session, row, "malformed payload")
+    report = session.get(Report, row.report_id) if row.report_id is not None else None
+    if report is None:
+        return Skip("the report no longer exists")
+    if report.reference != payload["reference"]:
+        return _skip(session, row, "malformed payload: the reference does not match")
+    if row.purpose == "reporter_update":
+        return _reporter_update(session, row, report, catalogs)
+    if row.purpose not in ("alert", "escalation") or payload.get("event") not in ALERT_EVENTS:
+        return _skip(session, row, f"malformed payload: unknown purpose {row.purpose!r}")
+    if report.status in FINISHED:
+        return _skip(session, row, f"the report was {report.status} before the alert went out")
+    if row.purpose == "escalation" and report.acknowledged_at is not None:
+        return _skip(session, row, "the report was acknowledged before the escalation went out")
+    point = session.get(ContactPoint, row.contact_point_id) if row.contact_point_id else None
+    if point is None:
+        return _skip(session, row, "the contact point no longer exists")
+    if not point.active:
+        # The dispatcher's clock is not passed in; seconds of skew do not matter for deadlines.
+        moved = escalate_row(session, row, DEACTIVATED, utcnow())
+        return _skip(session, row, f"contact point {point.id} is deactivated"
+                     + ("; escalated to the next" if moved else ""))
+    lines = alert_lines(report, payload, settings.public_base_url, row.language)
+    return "\n".join(catalogs(line, row.language) for line in lines)
+
+
+def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
+                language: str) -> Iterator[Msg]:
+    """Yield an alert's lines; never the reporter's identity or contact, never a child's name."""
+    reference = Verbatim(report.reference)
+    if report.urgent:
+        yield msg("URGENT")
+    if payload.get("event") == "escalation":
+        yield WHY_ESCALATED.get(str(payload.get("why")), WHY_ESCALATED["deadline"])
+    yield msg("New report {reference}: {kind}, {category}", reference=reference,
+              kind=KINDS.get(report.kind, msg("Report")),
+              category=category_label(report.kind, report.category))
+    if report.municipality is not None:
+        yield msg("Municipality: {municipality}",
+                  municipality=Verbatim(report.municipality.name(language)))
+    if report.place_text:
+        yield msg("Place: {place}", place=Verbatim(report.place_text))
+    if report.latitude is not None and report.longitude is not None:
+        yield msg("Map: {link}", link=Verbatim(map_link(report.latitude, report.longitude)))
+    yield from _kind_lines(report)
+    if report.description:
+        yield msg("Description: {description}", description=Verbatim(report.description))
+    link = f"{base_url.rstrip('/')}/reports/{report.reference}"
+    yield msg("Details: {link}", link=Verbatim(link))
+    yield msg("To acknowledge, reply OK {reference}", reference=reference)
+
+
+def _kind_lines(report: Report) -> Iterator[Msg]:
+    """Yield what only one kind carries: the child's age and sex, or the pupil's school."""
+    details = report.details if isinstance(report.details, dict) else {}
+    if report.kind == "child_at_risk" and details.get("age_band"):
+        yield msg("Child: {age}, {sex}", age=label(AGE_BANDS, str(details["age_band"])),
+                  sex=label(SEXES, str(details.get("sex", "unknown"))))
+    if report.kind != "dropout":
+        return
+    school = report.school.name if report.school is not None else details.get("school")
+    yield msg("School: {school}, class {class_name}", school=Verbatim(str(school or "?")),
+              class_name=Verbatim(str(details.get("class") or "?")))
+    if details.get("days_absent"):
+        yield msg("Days absent: {days}", days=Verbatim(str(details["days_absent"])))
+    if details.get("reason"):
+        yield msg("Reason: {reason}", reason=label(DROPOUT_REASONS, str(details["reason"])))
+
+
+def map_link(lat: float, lon: float) -> str:
+    """Return an OpenStreetMap link centred on a pin."""
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+def _reporter_update(session: Session, row: OutboxMessage, report: Report,
+                     catalogs: Catalogs) -> str | Skip:
+    """Tell the reporter the new status, unless they opted out since it was queued."""
+    status = row.payload.get("status")
+    if status not in STATUSES:
+        return _skip(session, row, "malformed payload: unknown status")
+    contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
+    if contact is None:
+        return _skip(session, row, "the reporter's contact no longer exists")
+    if contact.opted_out:
+        return _skip(session, row, "the reporter opted out")
+    lines = [msg("Update on your report {reference}: {status}.",
+                 reference=Verbatim(report.reference), status=STATUSES[status])]
+    reason = row.payload.get("reason")
+    if status == "closed" and reason in CLOSE_REASONS:
+        lines.append(msg("Reason: {reason}", reason=CLOSE_REASONS[reason]))
+    lines.append(msg("Thank you for reporting."))
+    return "\n".join(catalogs(line, row.language) for line in lines)
+
+
+def _skip(session: Session, row: OutboxMessage, reason: str) -> Skip:
+    """Record on the report why a message was not sent, and return the Skip."""
+    if row.report_id is not None and session.get(Report, row.report_id) is not None:
+        session.add(ReportEvent(report_id=row.report_id, at=utcnow(), actor="system",
+                                kind="message_skipped",
+                                note=f"{row.purpose} #{row.id} not sent: {reason}"))
+    return Skip(reason)

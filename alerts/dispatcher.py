@@ -1,0 +1,330 @@
+"""The outbox dispatcher: claim due messages under a lease, deliver them, record every attempt.
+
+Delivery is at-least-once. A message is marked sent only after its sender returned; if the
+worker dies between the send and the record, the lease expires and another worker sends it
+again. A lease longer than any send keeps that to crashes only. Recording applies only while
+this worker still holds the lease, so a slow worker whose lease was taken over never
+overwrites the newer owner's outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from alerts.clock import Clock
+from alerts.pacing import Pacer
+from alerts.senders import OutgoingMessage, Permanent, RetryLater, Sender, SendResult, Sent
+from models.db import Database
+from models.messaging import DeliveryAttempt, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
+ERROR_LIMIT = 2000  # keep error texts bounded; a provider may answer with a whole HTML page
+
+
+@dataclass(frozen=True)
+class Skip:
+    """What `prepare` returns when a message should not go out, and why."""
+
+    reason: str
+
+
+Prepared = str | Skip
+Prepare = Callable[[Session, OutboxMessage], Prepared]
+OnPermanent = Callable[[Session, OutboxMessage, str, datetime], None]
+
+
+def default_prepare(session: Session, row: OutboxMessage) -> Prepared:
+    """Use the payload's text, or a plain summary; skip a payload that is not an object."""
+    del session
+    payload: Any = row.payload
+    if not isinstance(payload, dict):
+        return Skip(f"malformed payload: expected an object, got {type(payload).__name__}")
+    given = payload.get("text")
+    if isinstance(given, str) and given.strip():
+        return given
+    reference = payload.get("reference", "")
+    event = payload.get("event", row.purpose)
+    return f"{row.purpose}: {event} {reference}".strip()
+
+
+def no_escalation(session: Session, row: OutboxMessage, error: str, now: datetime) -> None:
+    """Do nothing on a permanent failure (the default until escalation is plugged in)."""
+    del session, row, error, now
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential back-off with full jitter, giving up after an age or a number of attempts."""
+
+    base_seconds: float = 5.0
+    cap_seconds: float = 15 * 60.0
+    max_age: timedelta = timedelta(hours=24)
+    max_attempts: int = 200
+
+    def backoff(self, attempts: int, rng: random.Random) -> float:
+        """Return a random delay before retry number `attempts` (1 for the first retry)."""
+        # Full jitter spreads the retries of many failed messages over the whole window,
+        # so a provider coming back is not hit by all of them at the same instant.
+        ceiling = min(self.cap_seconds, self.base_seconds * 2.0 ** max(0, attempts - 1))
+        return rng.uniform(0.0, ceiling)
+
+    def gives_up(self, attempts: int, created_at: datetime, now: datetime) -> bool:
+        """Tell whether a message tried `attempts` times since `created_at` should stop."""
+        return attempts >= self.max_attempts or now - created_at >= self.max_age
+
+
+def default_worker_id() -> str:
+    """Return an id unique to this worker: host, process and a random part."""
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def _bounded(error: str) -> str:
+    """Cut an error text down to what the outbox keeps."""
+    return error if len(error) <= ERROR_LIMIT else error[:ERROR_LIMIT] + "…"
+
+
+class Dispatcher:
+    """Claims due outbox rows and delivers them through the channel senders."""
+
+    def __init__(self, db: Database, senders: Mapping[str, Sender], clock: Clock, *,
+                 worker_id: str | None = None, lease_seconds: float = 60.0, batch: int = 20,
+                 policy: RetryPolicy | None = None, pacing: Pacer | None = None,
+                 prepare: Prepare = default_prepare, on_permanent: OnPermanent = no_escalation,
+                 rng: random.Random | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        """Deliver `db`'s outbox with `senders`, reading deadlines from `clock`."""
+        self.db = db
+        self.senders = dict(senders)
+        self.clock = clock
+        self.worker_id = worker_id or default_worker_id()
+        self.lease_seconds = lease_seconds
+        self.batch = batch
+        self.policy = policy or RetryPolicy()
+        self.pacing = pacing or Pacer()
+        self.prepare = prepare
+        self.on_permanent = on_permanent
+        self.rng = rng or random.Random()
+        self.sleep = sleep
+        self.monotonic = monotonic
+
+    # -- claiming -------------------------------------------------------------------------
+
+    def claim(self, now: datetime) -> list[int]:
+        """Lease up to `batch` due rows to this worker in one short transaction; return ids."""
+        due = (select(OUTBOX.c.id)
+               .where(OUTBOX.c.status == "pending", OUTBOX.c.due_at <= now,
+                      or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < now))
+               .order_by(OUTBOX.c.due_at, OUTBOX.c.id).limit(self.batch))
+        if not self.db.is_sqlite:
+            # Concurrent workers skip the rows another is claiming instead of waiting on them.
+            due = due.with_for_update(skip_locked=True)
+        # One UPDATE: SQLite takes its single write lock at once, so two workers can never
+        # read the same free rows and both lease them.
+        claim = (update(OUTBOX).where(OUTBOX.c.id.in_(due.scalar_subquery()))
+                 .values(lease_owner=self.worker_id,
+                         lease_until=now + timedelta(seconds=self.lease_seconds))
+                 .returning(OUTBOX.c.id, OUTBOX.c.due_at))
+        with self.db.transaction() as session:
+            rows = session.execute(claim).all()
+        return [row.id for row in sorted(rows, key=lambda r: (r.due_at, r.id))]
+
+    # -- running --------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Claim what is due now and deliver it; return how many rows were claimed."""
+        started = self.monotonic()
+        ids = self.claim(self.clock.now())
+        for position, outbox_id in enumerate(ids):
+            if self.monotonic() - started > self.lease_seconds / 2:
+                # Pacing made this batch slow: hand back the rest before the lease runs out
+                # rather than risk a second worker sending them too.
+                self._release(ids[position:])
+                break
+            try:
+                self.deliver(outbox_id)
+            except Exception:
+                # A database hiccup on one row must not stop the others; the lease expires
+                # and the row is tried again.
+                log.exception("outbox %s: delivery failed unexpectedly", outbox_id)
+        return len(ids)
+
+    def run(self, stop: threading.Event, poll_seconds: float = 0.2) -> None:
+        """Deliver until `stop` is set, looking for due rows every `poll_seconds` when idle."""
+        log.info("dispatcher %s started", self.worker_id)
+        while not stop.is_set():
+            try:
+                busy = self.run_once() > 0
+            except Exception:
+                # The database may be restarting; keep the worker alive and try again.
+                log.exception("dispatcher %s: claiming failed", self.worker_id)
+                busy = False
+            if not busy:
+                stop.wait(poll_seconds)
+        log.info("dispatcher %s stopped", self.worker_id)
+
+    def _release(self, ids: list[int]) -> None:
+        """Give back leases this worker still holds, so the rows are due again at once."""
+        with self.db.transaction() as session:
+            session.execute(update(OUTBOX).where(
+                OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == self.worker_id,
+                OUTBOX.c.status == "pending").values(lease_owner=None, lease_until=None))
+
+    # -- delivering one row -------------------------------------------------------------
+
+    def deliver(self, outbox_id: int) -> str:
+        """Prepare, pace, send and record one claimed row; return the recorded outcome."""
+        try:
+            message = self._prepare(outbox_id)
+        except Exception as exc:
+            log.exception("outbox %s: could not be prepared", outbox_id)
+            return self._fail_unprepared(outbox_id, f"prepare failed: {exc!r}")
+        if isinstance(message, str):
+            return message  # skipped, gone or no longer ours: already recorded
+        sender = self.senders.get(message.channel)
+        if sender is None:
+            result: SendResult = Permanent(f"no sender for channel {message.channel!r}")
+        else:
+            while (wait := self.pacing.wait_time(message.channel, message.address)) > 0:
+                self.sleep(wait)
+            try:
+                result = sender.send(message)
+            except Exception as exc:
+                # A sender should answer with a result; an exception is treated as passing.
+                log.exception("outbox %s: the %s sender raised", outbox_id, message.channel)
+                result = RetryLater(f"sender raised: {exc!r}")
+        return self._record(outbox_id, result)
+
+    def _prepare(self, outbox_id: int) -> OutgoingMessage | str:
+        """Load the row while it is ours and render it, or record a skip; say which."""
+        with self.db.transaction() as session:
+            row = session.get(OutboxMessage, outbox_id)
+            if row is None or row.lease_owner != self.worker_id or row.status != "pending":
+                return "lost"
+            prepared = self.prepare(session, row)
+            if isinstance(prepared, Skip):
+                now = self.clock.now()
+                self._finish(row, "skipped", now, error=prepared.reason)
+                session.add(self._attempt(outbox_id, now, "skipped", error=prepared.reason))
+                log.info("outbox %s skipped: %s", outbox_id, prepared.reason)
+                return "skipped"
+            payload = row.payload if isinstance(row.payload, dict) else {}
+            return OutgoingMessage(outbox_id=row.id, purpose=row.purpose, channel=row.channel,
+                                   address=row.address, language=row.language, text=prepared,
+                                   payload=dict(payload))
+
+    def _record(self, outbox_id: int, result: SendResult) -> str:
+        """Store the outcome of a send, if this worker still holds the lease."""
+        with self.db.transaction() as session:
+            now = self.clock.now()
+            row = session.get(OutboxMessage, outbox_id, with_for_update=not self.db.is_sqlite)
+            ours = row is not None and row.lease_owner == self.worker_id \
+                and row.status == "pending"
+            if isinstance(result, Sent):
+                # The send happened whoever holds the lease now: the audit trail keeps it.
+                session.add(self._attempt(outbox_id, now, "sent", provider_id=result.provider_id))
+                if row is None or not ours:
+                    log.warning("outbox %s: sent after losing the lease; it may be sent twice",
+                                outbox_id)
+                    return "sent"
+                row.sent_at = now
+                row.provider_id = result.provider_id
+                row.attempts += 1
+                self._finish(row, "sent", now, error="")
+                return "sent"
+            if row is None or not ours:
+                log.warning("outbox %s: outcome %r dropped, the lease was lost", outbox_id, result)
+                return "lost"
+            row.attempts += 1
+            if isinstance(result, RetryLater):
+                if not self.policy.gives_up(row.attempts, row.created_at, now):
+                    delay = max(self.policy.backoff(row.attempts, self.rng),
+                                result.retry_after or 0.0)
+                    row.due_at = now + timedelta(seconds=delay)
+                    row.last_error = _bounded(result.error)
+                    row.lease_owner = row.lease_until = None
+                    session.add(self._attempt(outbox_id, now, "retry", error=result.error,
+                                              retry_after=result.retry_after))
+                    log.info("outbox %s: retry %d in %.1f s: %s", outbox_id, row.attempts,
+                             delay, result.error)
+                    return "retry"
+                error = f"gave up after {row.attempts} attempts: {result.error}"
+            else:
+                error = result.error
+            self._finish(row, "failed", now, error=error)
+            session.add(self._attempt(outbox_id, now, "permanent", error=error))
+            log.warning("outbox %s failed for good: %s", outbox_id, error)
+            self.on_permanent(session, row, error, now)
+            return "failed"
+
+    def _fail_unprepared(self, outbox_id: int, error: str) -> str:
+        """Mark a row that could not even be loaded or rendered as failed, then escalate."""
+        try:
+            with self.db.transaction() as session:
+                now = self.clock.now()
+                row = session.get(OutboxMessage, outbox_id)
+                if row is None or row.lease_owner != self.worker_id or row.status != "pending":
+                    return "lost"
+                row.attempts += 1
+                self._finish(row, "failed", now, error=error)
+                session.add(self._attempt(outbox_id, now, "permanent", error=error))
+                self.on_permanent(session, row, error, now)
+                return "failed"
+        except Exception:
+            # The row itself cannot be loaded (say, its payload is not JSON at all):
+            # fail it without the ORM, and without escalation, which needs the row.
+            log.exception("outbox %s: cannot be loaded; failing it as it stands", outbox_id)
+            return self._fail_raw(outbox_id, error)
+
+    def _fail_raw(self, outbox_id: int, error: str) -> str:
+        """Fail a row with plain SQL, touching only the columns that do not need decoding."""
+        with self.db.transaction() as session:
+            now = self.clock.now()
+            done = session.execute(update(OUTBOX).where(
+                OUTBOX.c.id == outbox_id, OUTBOX.c.lease_owner == self.worker_id,
+                OUTBOX.c.status == "pending").values(
+                status="failed", last_error=_bounded(error), lease_owner=None, lease_until=None,
+                attempts=OUTBOX.c.attempts + 1))
+            if not getattr(done, "rowcount", 0):
+                return "lost"
+            session.execute(insert(ATTEMPTS).values(
+                outbox_id=outbox_id, at=now, worker=self.worker_id, outcome="permanent",
+                error=_bounded(error)))
+            return "failed"
+
+    @staticmethod
+    def _finish(row: OutboxMessage, status: str, now: datetime, error: str) -> None:
+        """Close a row with its final status and drop the lease."""
+        del now
+        row.status = status
+        row.last_error = _bounded(error)
+        row.lease_owner = None
+        row.lease_until = None
+
+    def _attempt(self, outbox_id: int, now: datetime, outcome: str, *, error: str = "",
+                 provider_id: str | None = None,
+                 retry_after: float | None = None) -> DeliveryAttempt:
+        """Build the audit row of one attempt by this worker."""
+        return DeliveryAttempt(outbox_id=outbox_id, at=now, worker=self.worker_id,
+                               outcome=outcome, error=_bounded(error), provider_id=provider_id,
+                               retry_after_seconds=retry_after)
+
+
+__all__ = ["Dispatcher", "OnPermanent", "Prepare", "Prepared", "RetryPolicy", "Skip",
+           "default_prepare", "no_escalation"]
