@@ -62,7 +62,11 @@ class OutboxMessage(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str] = mapped_column(Text, default="")
-    provider_id: Mapped[str | None] = mapped_column(String(64))
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The provider's own delivery report (queued, sent, delivered, undelivered, failed), kept
+    # monotonic: a late "sent" never overwrites "delivered".
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    delivery_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
