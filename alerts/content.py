@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.dispatcher import Skip
@@ -68,8 +69,18 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
         moved = escalate_row(session, row, DEACTIVATED, utcnow())
         return _skip(session, row, f"contact point {point.id} is deactivated"
                      + ("; escalated to the next" if moved else ""))
+    if _opted_out(session, row.channel, row.address):
+        moved = escalate_row(session, row, "the number opted out of SMS", utcnow())
+        return _skip(session, row, "the contact point's number opted out of SMS"
+                     + ("; escalated to the next" if moved else ""))
     lines = alert_lines(report, payload, settings.public_base_url, row.language)
     return "\n".join(catalogs(line, row.language) for line in lines)
+
+
+def _opted_out(session: Session, channel: str, address: str) -> bool:
+    """Tell whether this address asked to receive nothing more (SMS STOP or error 21610)."""
+    return bool(session.scalar(select(Contact.id).where(
+        Contact.channel == channel, Contact.address == address, Contact.opted_out)))
 
 
 def alert_lines(report: Report, payload: dict[str, Any], base_url: str,

@@ -13,7 +13,7 @@ from alerts.content import Skip, prepare
 from alerts.lifecycle import Actor, change_status
 from handlers.categories import category_label
 from locales import Catalogs
-from models import ContactPoint, OutboxMessage, Report, ReportRoute
+from models import Contact, ContactPoint, OutboxMessage, Report, ReportRoute
 from models.db import Database
 from sinjalizo.settings import Settings
 from tests.dialog import Chat, references, rows
@@ -135,6 +135,22 @@ def test_deactivated_contact_point_skips_and_escalates(
         assert [r.state for r in routes] == ["failed", "alerted"]
         assert routes[1].contact_point is not None
         assert routes[1].contact_point.role == "coordinator"
+
+
+def test_opted_out_number_skips_and_escalates(
+        chat: Callable[..., Chat], demo_db: Database, catalogs: Catalogs) -> None:
+    """An alert to a phone that sent STOP (or failed with 21610) goes to the next one instead."""
+    reference = file_hazard(chat)
+    with demo_db.transaction() as session:
+        report = report_of(session, reference)
+        [alert] = alerts_of(session, report)
+        session.add(Contact(channel=alert.channel, address=alert.address, opted_out=True))
+        session.flush()
+        result = prepare(session, alert, catalogs, SETTINGS)
+        assert isinstance(result, Skip) and "opted out" in result.reason
+        routes = session.scalars(select(ReportRoute).where(
+            ReportRoute.report_id == report.id).order_by(ReportRoute.id)).all()
+        assert [r.state for r in routes] == ["failed", "alerted"]
 
 
 def test_reporter_update_text(chat: Callable[..., Chat], demo_db: Database,
