@@ -1,4 +1,4 @@
-"""Focal points act on a report from any chat: OK R-7K3M9Q, PROCES R-…, ZGJIDHUR R-… note."""
+"""Focal points act on a report from any chat: OK R-7K3M9Q, PROCES, ZGJIDHUR, MBYLL R-… why."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ ACTIONS: dict[str, str] = {
     "in progress": "in_progress",
     "zgjidhur": "resolved", "zgjidhet": "resolved", "reseno": "resolved",
     "resolved": "resolved", "done": "resolved",
+    "mbyll": "closed", "mbyllur": "closed", "zatvori": "closed", "zatvoreno": "closed",
+    "close": "closed", "closed": "closed",
+}
+# The first word after the reference when closing: why it is closed.
+CLOSE_WORDS: dict[str, str] = {
+    "dublikate": "duplicate", "duplikat": "duplicate", "duplicate": "duplicate",
+    "pavend": "not_actionable", "paveprim": "not_actionable", "neosnovano": "not_actionable",
+    "notactionable": "not_actionable",
+    "referuar": "referred", "upuceno": "referred", "referred": "referred",
 }
 MAX_NOTE = 500
 
@@ -30,6 +39,11 @@ def focal_command(text: str) -> ChangeStatus | None:
         return None
     reference = f"R-{found.group(1).upper()}"
     note = " ".join(text[found.end():].split())[:MAX_NOTE]
+    reason = None
+    if status == "closed":
+        first, _, rest = note.partition(" ")
+        reason = CLOSE_WORDS.get(fold(first).replace(" ", ""))
+        note = rest if reason else note
     shown = Verbatim(reference)
     done = Reply((msg("Report {reference} is now: {status}.", reference=shown,
                       status=STATUSES[status]),))
@@ -38,4 +52,8 @@ def focal_command(text: str) -> ChangeStatus | None:
     blocked = Reply((msg("Report {reference} cannot be marked \u201c{status}\u201d now. "
                          "Write STATUS {reference} to see where it stands.", reference=shown,
                          status=STATUSES[status]),))
-    return ChangeStatus(reference, status, note, done, refused, blocked)
+    if status == "closed" and reason is None:
+        blocked = Reply((msg("To close {reference}, add the reason: DUBLIKATE, PAVEPRIM "
+                             "(nothing to act on) or REFERUAR (referred elsewhere).",
+                             reference=shown),))
+    return ChangeStatus(reference, status, note, done, refused, blocked, reason)

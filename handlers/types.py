@@ -146,11 +146,12 @@ class ChangeStatus:
     """Effect: a focal point acts on a report; the reply depends on whether they may."""
 
     reference: str
-    status: str  # acknowledged | in_progress | resolved
+    status: str  # acknowledged | in_progress | resolved | closed
     note: str
     done: Reply  # sent when the change was made (or had been made already)
     refused: Reply  # sent when the report is not theirs or does not exist
     blocked: Reply  # sent when theirs, but not in a state that allows this change
+    reason: str | None = None  # why it is closed: duplicate | not_actionable | referred
 
 
 Effect = FileReport | SetLanguage | ChangeStatus

@@ -155,7 +155,8 @@ def act_on_report(session: Session, inbound: Inbound, action: ChangeStatus) -> R
     """Apply a focal point's action as whichever of their contact points the report went to."""
     for point_id in contact_points_at(session, inbound.channel, inbound.address):
         result = change_status(session, action.reference, Actor("contact_point", point_id),
-                               action.status, note=action.note, now=inbound.at)
+                               action.status, reason=action.reason, note=action.note,
+                               now=inbound.at)
         if not isinstance(result, Refused):
             return action.done
         if result.reason != "not_found":

@@ -61,3 +61,22 @@ def test_others_are_told_not_found(chat: Callable[..., Chat], demo_db: Database)
 def test_a_citizen_writing_ok_is_just_talking(chat: Callable[..., Chat]) -> None:
     """From an address that is no contact point, "OK R-…" is an ordinary message."""
     chat().replay(rows(("OK R-7K3M9Q", MENU)))
+
+
+def test_closing_needs_a_reason(chat: Callable[..., Chat], demo_db: Database) -> None:
+    """MBYLL without a reason asks for one; with DUBLIKATE it closes, keeping the note."""
+    reporter = chat("sms", "+38349111224")
+    reporter.replay(CHILD_IN_DANGER)
+    [reference] = references(reporter)
+    worker = chat("sms", phone_of(demo_db, "Demo: Prishtinë child protection"))
+    worker.replay(rows(
+        (f"MBYLL {reference}", "DUBLIKATE"),
+        (f"mbyll {reference} dublikate E njëjta familje si R-2345AB", "closed"),
+    ))
+    with demo_db.session() as session:
+        report = session.scalar(select(Report).where(Report.reference == reference))
+        assert report is not None
+        assert (report.status, report.close_reason) == ("closed", "duplicate")
+        notes = session.scalars(select(ReportEvent.note).where(
+            ReportEvent.report_id == report.id, ReportEvent.to_status == "closed")).all()
+        assert notes == ["duplicate: E njëjta familje si R-2345AB"]
