@@ -89,7 +89,11 @@ class LogSender:
 
 def senders_for(settings: Settings) -> dict[str, Sender]:
     """Return the sender of every channel; the log sender stands in where none is configured."""
-    # Telegram and SMS senders arrive with their channel issues; e-mail and "log" have none,
-    # so until then every alert is written to the console where the operator can see it.
-    del settings
-    return {channel: LogSender(channel) for channel in CHANNELS}
+    # E-mail and "log" have no sender of their own, and a channel without credentials
+    # writes its alerts to the console where the operator can see them.
+    senders: dict[str, Sender] = {channel: LogSender(channel) for channel in CHANNELS}
+    if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from:
+        from sms.sender import TwilioSender  # sms/ sits above alerts/: imported only here
+
+        senders["sms"] = TwilioSender(settings)
+    return senders

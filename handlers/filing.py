@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.categories import KINDS, ROLES
+from handlers.categories import ROLES
 from handlers.flow import Context, Finished
 from handlers.i18n import ListOf, Msg, Verbatim, msg
 from handlers.types import Draft, FileReport, Place, Reply, Routing
@@ -28,13 +28,13 @@ def target_text(routing: Routing) -> ListOf:
 def thanks(draft: Draft) -> Reply:
     """Confirm the filed report with its reference and who will act on it."""
     lines: list[Msg | Verbatim] = [
-        msg("Thank you. Your report {reference} ({kind}) has been received.",
-            reference=Verbatim(draft.reference), kind=KINDS[draft.kind]),
-        msg("It has been sent to {targets}.", targets=target_text(draft.routing)),
+        msg("Thank you. Your report {reference} has been received.",
+            reference=Verbatim(draft.reference)),
+        msg("Sent to {targets}.", targets=target_text(draft.routing)),
     ]
     if draft.routing.unrouted:
         lines.append(msg("They will pass it on to the right municipality."))
-    lines.append(msg("To follow it, write STATUS {reference}.",
+    lines.append(msg("To follow it: STATUS {reference}.",
                      reference=Verbatim(draft.reference)))
     return Reply(tuple(lines))
 

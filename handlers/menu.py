@@ -40,7 +40,8 @@ def help_reply(ctx: Context, is_teacher: bool) -> Reply:
     lines = [
         msg("Sinjalizo sends your report to the office responsible in your municipality."),
         msg("Words that work at any time: MENU to start, BACK to change the last answer, "
-            "CANCEL to stop, STATUS R-XXXXXX to follow a report, LANGUAGE to change language."),
+            "ANULO to cancel a report, STATUS R-XXXXXX to follow a report, "
+            "LANGUAGE to change language."),
     ]
     if is_teacher:
         lines.append(msg("Teachers can flag a dropout in one message: BRAKTISJE class initials "

@@ -118,9 +118,9 @@ def test_extraction_finds_the_engine_messages() -> None:
 
 
 RENDERED = {
-    "sq": "Për ta ndjekur, shkruani STATUS R-7K3M9Q.",
-    "sr": "Da biste je pratili, napišite STATUS R-7K3M9Q.",
-    "en": "To follow it, write STATUS R-7K3M9Q.",
+    "sq": "Për ta ndjekur: STATUS R-7K3M9Q.",
+    "sr": "Za praćenje: STATUS R-7K3M9Q.",
+    "en": "To follow it: STATUS R-7K3M9Q.",
 }
 PHOTOS = {
     "sq": ["1 foto", "2 foto", "5 foto"],
@@ -138,7 +138,7 @@ def catalogs() -> Catalogs:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogs_render_a_message_with_a_placeholder(catalogs: Catalogs, language: str) -> None:
     """The loaded catalogs translate and fill in a message in every language."""
-    text = msg("To follow it, write STATUS {reference}.", reference=Verbatim("R-7K3M9Q"))
+    text = msg("To follow it: STATUS {reference}.", reference=Verbatim("R-7K3M9Q"))
     assert catalogs(text, language) == RENDERED[language]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
@@ -12,8 +12,12 @@ from locales import Catalogs
 from models.db import Database
 from sinjalizo.settings import Settings
 
+if TYPE_CHECKING:
+    from service.conversation import Conversations
+
 SETTINGS_KEY = "sinjalizo.settings"
 CATALOGS_KEY = "sinjalizo.catalogs"
+CONVERSATIONS_KEY = "sinjalizo.conversations"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -28,11 +32,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SINJALIZO_SETTINGS"] = settings
     app.extensions[SETTINGS_KEY] = settings
     app.extensions[CATALOGS_KEY] = Catalogs.load()
-    Database().init_app(app)
+    db = Database()
+    db.init_app(app)
 
+    from service.setup import build_conversations
+    from sms import bench_endpoint, status, webhook
     from web import health
 
+    app.extensions[CONVERSATIONS_KEY] = build_conversations(
+        db, settings, catalogs=app.extensions[CATALOGS_KEY])
     app.register_blueprint(health.bp)
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(status.bp)
+    bench_endpoint.init_app(app)
     return app
 
 
@@ -50,6 +62,16 @@ def get_catalogs(app: Flask) -> Catalogs:
     if not isinstance(catalogs, Catalogs):
         raise RuntimeError("the app has no catalogs; build it with create_app()")
     return catalogs
+
+
+def get_conversations(app: Flask) -> Conversations:
+    """Return the conversation service the app's channels share."""
+    from service.conversation import Conversations
+
+    conversations = app.extensions.get(CONVERSATIONS_KEY)
+    if not isinstance(conversations, Conversations):
+        raise RuntimeError("the app has no conversation service; build it with create_app()")
+    return conversations
 
 
 def _apply_overrides(settings: Settings, config: Mapping[str, Any]) -> Settings:

@@ -1,0 +1,104 @@
+"""SMS opt-out: STOP/NDALO records it, START/FILLO clears it, and nothing goes to opted-out numbers.
+
+Twilio's own opt-out words on long codes are STOP, STOPALL, UNSUBSCRIBE, CANCEL, END and QUIT:
+Twilio blocks further messages to a number that sent any of them, whatever we do. So CANCEL
+is an opt-out on SMS too (as one word on its own), recorded here so that our state matches the
+carrier's; the engine's cancel-the-draft word on SMS is ANULO (Serbian OTKAZI). HELP, INFO and
+NDIHME are left to the engine's help.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handlers.flow import Translator
+from handlers.i18n import Msg, msg
+from models import Contact
+from routing.text import fold
+from service.render import RenderedReply
+
+CHANNEL = "sms"
+STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "ndalo"})
+# Twilio also re-subscribes on YES and UNSTOP; they matter only to an opted-out number.
+START_WORDS = frozenset({"start", "fillo", "unstop", "yes"})
+STOPPED = msg("You will get no more messages from Sinjalizo. To start again, write START.")
+RESTARTED = msg("Messages from Sinjalizo are on again. Write MENU to start.")
+Keyword = Literal["stop", "start"]
+
+
+def keyword_of(text: str) -> Keyword | None:
+    """Return "stop" or "start" when the whole message is one such word, else None."""
+    words = fold(text).split()
+    if len(words) != 1:
+        return None
+    if words[0] in STOP_WORDS:
+        return "stop"
+    return "start" if words[0] in START_WORDS else None
+
+
+def find_contact(session: Session, phone: str) -> Contact | None:
+    """Return the SMS contact of a phone number, if it ever wrote or was written to."""
+    return session.scalar(select(Contact).where(Contact.channel == CHANNEL,
+                                                Contact.address == phone))
+
+
+def is_opted_out(session: Session, phone: str) -> bool:
+    """Tell whether the number has opted out of SMS."""
+    contact = find_contact(session, phone)
+    return contact is not None and contact.opted_out
+
+
+def mark_opted_out(session: Session, phone: str, now: datetime) -> Contact:
+    """Record that the number opted out (a STOP, or Twilio error 21610), creating its contact."""
+    contact = find_contact(session, phone)
+    if contact is None:
+        try:
+            # A savepoint, so that a concurrent first message from this number only costs a retry.
+            with session.begin_nested():
+                contact = Contact(channel=CHANNEL, address=phone, role="citizen",
+                                  opted_out=True, opted_out_at=now, created_at=now)
+                session.add(contact)
+            return contact
+        except IntegrityError:
+            contact = find_contact(session, phone)
+            if contact is None:
+                raise
+    if not contact.opted_out:
+        contact.opted_out, contact.opted_out_at = True, now
+    return contact
+
+
+def clear_opt_out(session: Session, phone: str) -> bool:
+    """Let the number receive messages again; tell whether it had opted out."""
+    contact = find_contact(session, phone)
+    if contact is None or not contact.opted_out:
+        return False
+    contact.opted_out, contact.opted_out_at = False, None
+    return True
+
+
+def screen(session: Session, phone: str, text: str, now: datetime, translate: Translator,
+           default_language: str) -> tuple[RenderedReply, ...] | None:
+    """Answer opt-out words and silence opted-out numbers; None lets the engine take the message."""
+    word = keyword_of(text)
+    if word == "stop":
+        contact = mark_opted_out(session, phone, now)
+        return (confirmation(STOPPED, contact, translate, default_language),)
+    if word == "start":
+        if clear_opt_out(session, phone):
+            again = find_contact(session, phone)
+            return (confirmation(RESTARTED, again, translate, default_language),)
+        return None
+    return () if is_opted_out(session, phone) else None
+
+
+def confirmation(message: Msg, contact: Contact | None, translate: Translator,
+                 default_language: str) -> RenderedReply:
+    """Render a confirmation in the contact's language."""
+    language = (contact.language if contact else None) or default_language
+    return RenderedReply((translate(message, language),))
