@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, cast
@@ -22,6 +23,8 @@ from service.render import RenderedReply, render
 from service.world import DbWorld, contact_points_at
 
 SESSIONS = cast(Table, ConversationSession.__table__)
+# A channel's own screening before the conversation: replies to send instead, or None.
+Gate = Callable[[Session, Inbound], "tuple[RenderedReply, ...] | None"]
 # Statements of the hot path, built once: building a statement costs more than running it.
 LOCK_SESSION = (update(SESSIONS)
                 .where(SESSIONS.c.channel == bindparam("b_channel"),
@@ -66,12 +69,16 @@ class Conversations:
         self.timeout = timedelta(minutes=timeout_minutes)
         self.simulated = simulated  # simulator reports are stored but alert nobody
 
-    def handle(self, inbound: Inbound, external_id: str | None = None) -> Turn:
-        """Handle one message exactly once; a repeated `external_id` gets the same replies."""
+    def handle(self, inbound: Inbound, external_id: str | None = None,
+               gate: Gate | None = None) -> Turn:
+        """Handle one message exactly once; a repeated `external_id` gets the same replies.
+
+        A channel's `gate` (SMS opt-out words) may answer first, in the same transaction.
+        """
         for attempt in range(2):
             try:
                 with self.db.transaction() as session:
-                    return self._turn(session, inbound, external_id)
+                    return self._turn(session, inbound, external_id, gate)
             except IntegrityError:
                 # A concurrent copy of this message (or a first message from this address)
                 # won the race; the second pass finds its row and its stored replies.
@@ -79,15 +86,21 @@ class Conversations:
                     raise
         raise AssertionError("unreachable")
 
-    def _turn(self, session: Session, inbound: Inbound, external_id: str | None) -> Turn:
+    def _turn(self, session: Session, inbound: Inbound, external_id: str | None,
+              gate: Gate | None) -> Turn:
         """Run the turn inside the caller's transaction."""
         session_id, stored, first = self._lock(session, inbound)
+        language = stored.get("language", self.default_language)
         if external_id is not None:
             done = session.execute(REPLAYED, {"channel": inbound.channel,
                                               "external_id": external_id}).first()
             if done is not None:
                 replies = tuple(RenderedReply.from_json(r) for r in done.replies)
-                return Turn(replies, stored.get("language", self.default_language), True)
+                return Turn(replies, language, True)
+        screened = gate(session, inbound) if gate is not None else None
+        if screened is not None:
+            self._remember(session, inbound, external_id, screened)
+            return Turn(screened, language)
         contact = self._contact(session, inbound) if first else None
         known_language = contact[1] if contact else None
         state = State.from_json(stored or None, known_language or self.default_language)
@@ -110,12 +123,18 @@ class Conversations:
         session.connection().execute(SAVE_SESSION, {
             "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at})
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)
+        self._remember(session, inbound, external_id, replies)
+        return Turn(replies, language, False, tuple(filed))
+
+    @staticmethod
+    def _remember(session: Session, inbound: Inbound, external_id: str | None,
+                  replies: tuple[RenderedReply, ...]) -> None:
+        """Keep the replies under the channel's message id, so a retry gets them again."""
         if external_id is not None:
             session.connection().execute(REMEMBER, {
                 "channel": inbound.channel, "external_id": external_id,
                 "address": inbound.address, "replies": [r.to_json() for r in replies],
                 "received_at": inbound.at})
-        return Turn(replies, language, False, tuple(filed))
 
     def _lock(self, session: Session,
               inbound: Inbound) -> tuple[int, dict[str, Any], bool]:
