@@ -101,7 +101,7 @@ class Conversations:
         if screened is not None:
             self._remember(session, inbound, external_id, screened)
             return Turn(screened, language)
-        contact = self._contact(session, inbound) if first else None
+        contact = self._find_contact(session, inbound) if first else None
         known_language = contact[1] if contact else None
         state = State.from_json(stored or None, known_language or self.default_language)
         world = DbWorld(session, self.places)
@@ -109,9 +109,7 @@ class Conversations:
         language = outcome.state.language
         filed: list[str] = []
         if outcome.effects or first:
-            contact_id = (contact or self._contact(session, inbound))[0]
-            session.connection().execute(TOUCH_CONTACT, {
-                "contact_id": contact_id, "b_language": language, "b_at": inbound.at})
+            contact_id = self._record_contact(session, inbound, contact, language)
             for effect in outcome.effects:
                 if isinstance(effect, ChangeStatus):
                     outcome = replace(outcome, replies=(
@@ -156,18 +154,27 @@ class Conversations:
             "updated_at": inbound.at}).scalar_one()
         return int(created), {}, True
 
-    def _contact(self, session: Session, inbound: Inbound) -> tuple[int, str | None]:
-        """Return the sender's contact id and language, recording a first-time writer."""
+    @staticmethod
+    def _find_contact(session: Session, inbound: Inbound) -> tuple[int, str | None] | None:
+        """Return the sender's contact id and language, if they have a contact already."""
+        found = session.connection().execute(FIND_CONTACT, {
+            "b_channel": inbound.channel, "b_address": inbound.address}).first()
+        return (int(found.id), found.language) if found is not None else None
+
+    def _record_contact(self, session: Session, inbound: Inbound,
+                        known: tuple[int, str | None] | None, language: str) -> int:
+        """Create or update the sender's contact with their language; return its id."""
+        known = known or self._find_contact(session, inbound)
         connection = session.connection()
-        found = connection.execute(FIND_CONTACT, {"b_channel": inbound.channel,
-                                                  "b_address": inbound.address}).first()
-        if found is not None:
-            return int(found.id), found.language
-        created = connection.execute(NEW_CONTACT, {
-            "channel": inbound.channel, "address": inbound.address, "role": "citizen",
-            "opted_out": False, "created_at": inbound.at,
-            "last_seen_at": inbound.at}).scalar_one()
-        return int(created), None
+        if known is None:
+            # A first-time writer is inserted after the turn, already in their language.
+            return int(connection.execute(NEW_CONTACT, {
+                "channel": inbound.channel, "address": inbound.address, "role": "citizen",
+                "opted_out": False, "language": language, "created_at": inbound.at,
+                "last_seen_at": inbound.at}).scalar_one())
+        connection.execute(TOUCH_CONTACT, {"contact_id": known[0], "b_language": language,
+                                           "b_at": inbound.at})
+        return known[0]
 
 
 def act_on_report(session: Session, inbound: Inbound, action: ChangeStatus) -> Reply:
