@@ -96,4 +96,8 @@ def senders_for(settings: Settings) -> dict[str, Sender]:
         from sms.sender import TwilioSender  # sms/ sits above alerts/: imported only here
 
         senders["sms"] = TwilioSender(settings)
+    if settings.telegram_bot_token:
+        from bot.sender import TelegramSender  # bot/ sits above alerts/: imported only here
+
+        senders["telegram"] = TelegramSender(settings)
     return senders

@@ -2,6 +2,7 @@
 
 from models.base import Base, utcnow
 from models.geo import Municipality, Settlement
+from models.linking import LinkCode
 from models.messaging import (
     ConversationSession,
     DeliveryAttempt,
@@ -29,6 +30,7 @@ __all__ = [
     "ContactPoint",
     "ConversationSession",
     "DeliveryAttempt",
+    "LinkCode",
     "Municipality",
     "OutboxMessage",
     "ProcessedInbound",

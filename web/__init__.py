@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db = Database()
     db.init_app(app)
 
+    from bot import webhook as telegram_webhook
     from service.setup import build_conversations
     from sms import bench_endpoint, status, webhook
     from web import health
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(status.bp)
+    app.register_blueprint(telegram_webhook.bp)
     bench_endpoint.init_app(app)
     return app
 

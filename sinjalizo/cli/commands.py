@@ -6,7 +6,8 @@ import importlib
 
 import click
 
-MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports", "worker")
+MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports", "worker",
+           "contact_points", "bot")
 
 
 def register(group: click.Group) -> None:

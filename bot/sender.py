@@ -1,0 +1,204 @@
+"""The Telegram sender of the alerts dispatcher: the Bot API over plain synchronous HTTP.
+
+We call the Bot API with httpx (already installed with python-telegram-bot) rather than PTB's
+asynchronous `Bot` in `asyncio.run`: the dispatcher is synchronous and threaded, and one
+blocking POST per message needs no event loop. The URL is TELEGRAM_API_BASE + token + method,
+as PTB's own `base_url` builds it, so the same local fake serves the tests.
+
+Alerts (and escalations) carry an inline keyboard Pranoj / Në proces / Zgjidhur whose
+callback data is "ack:R-…", "proc:R-…" and "done:R-…" (see bot/callbacks.py). For a report
+with a photo, the first photo goes out just before the alert text. The `provider_id` is the
+message_id of the text message, the one a button press edits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
+from handlers.i18n import Msg, msg
+from locales import Catalogs
+from models import Attachment, Contact, Report
+from models.db import Database
+from sinjalizo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SEND_TIMEOUT = 10.0  # seconds; far below the dispatcher's lease, so a hung send is retried
+TEXT_LIMIT = 4096  # Telegram's limit on one message's text
+ALERT_PURPOSES = frozenset({"alert", "escalation"})
+# The buttons of an alert, in order: callback prefix and label.
+BUTTONS: tuple[tuple[str, Msg], ...] = (
+    ("ack", msg("Acknowledge")),
+    ("proc", msg("In progress")),
+    ("done", msg("Resolved")),
+)
+
+
+class Failure(Exception):
+    """An answer of the Bot API that ends this attempt, carrying the dispatcher's outcome."""
+
+    def __init__(self, result: RetryLater | Permanent) -> None:
+        """Keep the outcome to return."""
+        super().__init__(result.error)
+        self.result = result
+
+
+def keyboard(reference: str, language: str, catalogs: Catalogs) -> dict[str, Any]:
+    """Return the inline keyboard of an alert, its labels in `language`."""
+    row = [{"text": catalogs(label, language), "callback_data": f"{prefix}:{reference}"}
+           for prefix, label in BUTTONS]
+    return {"inline_keyboard": [row]}
+
+
+def classify(status: int, body: Any) -> Sent | RetryLater | Permanent:
+    """Map one Bot API answer to an outcome: Sent with the message id, or why not."""
+    if not isinstance(body, dict):
+        error = f"telegram {status}: unreadable answer"
+        return RetryLater(error) if status >= 500 or status < 400 else Permanent(error)
+    if body.get("ok") is True and status < 400:
+        result = body.get("result")
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        return Sent(provider_id=str(message_id) if message_id is not None else None)
+    given = body.get("error_code")
+    code = given if isinstance(given, int) else status
+    error = f"telegram {code}: {body.get('description', '')}".strip()
+    if code == 429:
+        parameters = body.get("parameters")
+        wait = parameters.get("retry_after") if isinstance(parameters, dict) else None
+        return RetryLater(error, float(wait) if isinstance(wait, int | float) else None)
+    if code >= 500 or code == 401:
+        # A 401 is a wrong token: the operator can fix it, so the alert waits for them.
+        return RetryLater(error)
+    if code == 403:
+        return Permanent(error, opted_out=True)
+    return Permanent(error)
+
+
+class TelegramSender:
+    """Sends alerts and reporter updates through the Bot API; failures are values, never raised."""
+
+    channel = CHANNEL
+
+    def __init__(self, settings: Settings, db: Database | None = None, *,
+                 catalogs: Catalogs | None = None, timeout: float = SEND_TIMEOUT,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        """Send as the bot of `settings`; read photos and record blocks in `db` (else settings')."""
+        self.settings = settings
+        self.base = settings.telegram_api_base + settings.telegram_bot_token
+        self.http = httpx.Client(timeout=timeout, transport=transport)
+        self._db = db
+        self._catalogs = catalogs
+        self._lock = threading.Lock()
+
+    def send(self, message: OutgoingMessage) -> SendResult:
+        """Deliver one message (a photo first for photo alerts) and return the outcome."""
+        try:
+            return self._send(message)
+        except Failure as failure:
+            if isinstance(failure.result, Permanent) and failure.result.opted_out:
+                self._record_blocked(message.address)
+            return failure.result
+        except Exception as exc:
+            log.exception("outbox %s: the telegram sender failed", message.outbox_id)
+            return RetryLater(f"telegram sender error: {exc!r}")
+
+    def _send(self, message: OutgoingMessage) -> Sent:
+        """Send the photo (if any) and the text; raise `Failure` on an answer that stops us."""
+        text = message.text[:TEXT_LIMIT]
+        fields: dict[str, Any] = {"chat_id": message.address, "text": text}
+        reference = message.payload.get("reference")
+        if message.purpose in ALERT_PURPOSES and isinstance(reference, str):
+            fields["reply_markup"] = keyboard(reference, message.language, self.catalogs())
+            photo = self._first_photo(reference)
+            if photo is not None:
+                outcome = self._call("sendPhoto", {"chat_id": message.address, "photo": photo})
+                if isinstance(outcome, Permanent) and not outcome.opted_out:
+                    # A photo Telegram no longer knows must not hold the alert back.
+                    log.warning("outbox %s: photo not sent: %s", message.outbox_id, outcome.error)
+                elif not isinstance(outcome, Sent):
+                    raise Failure(outcome)
+        outcome = self._call("sendMessage", fields)
+        if not isinstance(outcome, Sent):
+            raise Failure(outcome)
+        return outcome
+
+    def _call(self, method: str, fields: dict[str, Any]) -> SendResult:
+        """POST one Bot API method and classify its answer; network trouble means retry."""
+        try:
+            response = self.http.post(f"{self.base}/{method}", json=fields)
+        except httpx.HTTPError as exc:
+            return RetryLater(f"telegram unreachable: {exc!r}")
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        return classify(response.status_code, body)
+
+    def catalogs(self) -> Catalogs:
+        """Return the catalogs for button labels, loading them on first use."""
+        with self._lock:
+            if self._catalogs is None:
+                self._catalogs = Catalogs.load()
+            return self._catalogs
+
+    def _first_photo(self, reference: str) -> str | None:
+        """Return the file_id of the report's first Telegram photo; None if none or unreadable."""
+        try:
+            with self._database().session() as session:
+                return first_photo(session, reference)
+        except Exception:
+            log.exception("could not read the photo of %s", reference)
+            return None
+
+    def _record_blocked(self, chat_id: str) -> None:
+        """Mark the chat stopped (it blocked the bot); a database failure is only logged."""
+        try:
+            with self._database().transaction() as session:
+                mark_blocked(session, chat_id, datetime.now(UTC))
+        except Exception:
+            log.exception("could not record that chat %s blocked the bot", chat_id)
+
+    def _database(self) -> Database:
+        """Return the database, opening the settings' one on first use."""
+        with self._lock:
+            if self._db is None:
+                self._db = Database(self.settings.db_url)
+            return self._db
+
+
+def first_photo(session: Session, reference: str) -> str | None:
+    """Return the file_id of a report's first photo sent by Telegram, if any."""
+    return session.scalar(
+        select(Attachment.file_id).join(Report, Report.id == Attachment.report_id)
+        .where(Report.reference == reference, Attachment.kind == "photo",
+               Attachment.channel == CHANNEL).order_by(Attachment.id).limit(1))
+
+
+def mark_blocked(session: Session, chat_id: str, now: datetime) -> Contact:
+    """Record that a chat blocked the bot (a 403), creating its contact if needed."""
+    query = select(Contact).where(Contact.channel == CHANNEL, Contact.address == chat_id)
+    contact = session.scalar(query)
+    if contact is None:
+        try:
+            with session.begin_nested():
+                contact = Contact(channel=CHANNEL, address=chat_id, role="citizen",
+                                  opted_out=True, opted_out_at=now, created_at=now)
+                session.add(contact)
+            return contact
+        except IntegrityError:
+            contact = session.scalar(query)
+            if contact is None:
+                raise
+    if not contact.opted_out:
+        contact.opted_out, contact.opted_out_at = True, now
+    return contact

@@ -1,0 +1,71 @@
+"""Telegram's webhook: check the secret header, run the update like polling, answer 200."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+from flask import Blueprint, Response, abort, current_app, request
+from telegram import Update
+
+from bot.adapter import OPTION_PREFIX
+from bot.app import handle_update
+from web import get_conversations, get_settings
+
+log = logging.getLogger(__name__)
+bp = Blueprint("telegram", __name__, url_prefix="/telegram")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SEND_TIMEOUT = 10.0
+
+
+def _call(client: httpx.Client, url: str, parameters: dict[str, Any]) -> None:
+    """POST one Bot API method; a 5xx or network error aborts 502 so Telegram retries."""
+    try:
+        response = client.post(url, json=parameters)
+    except httpx.HTTPError:
+        log.exception("Telegram API unreachable")
+        abort(HTTPStatus.BAD_GATEWAY, "Telegram API unreachable")
+    if response.status_code >= 500:
+        abort(HTTPStatus.BAD_GATEWAY, "Telegram API error")
+    if response.status_code >= 400:
+        # Blocked bot, deleted chat: retrying would not help; the turn is already stored.
+        log.warning("Telegram refused %s: %s", url.rsplit("/", 1)[-1], response.text[:200])
+
+
+def _json_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+    """Return sendMessage parameters as JSON, the keyboard as Telegram's dict."""
+    markup = parameters.get("reply_markup")
+    if markup is not None:
+        parameters = {**parameters, "reply_markup": markup.to_dict()}
+    return parameters
+
+
+@bp.post("/webhook")
+def telegram_webhook() -> Response:
+    """Handle one update Telegram pushed, once per update_id."""
+    settings = get_settings(current_app)
+    secret = settings.telegram_webhook_secret
+    given = request.headers.get(SECRET_HEADER, "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        abort(HTTPStatus.FORBIDDEN, "bad or missing secret token")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        abort(HTTPStatus.BAD_REQUEST, "not a Telegram update")
+    try:
+        update = Update.de_json(data)
+    except (KeyError, TypeError, ValueError):
+        abort(HTTPStatus.BAD_REQUEST, "malformed Telegram update")
+    outgoing = handle_update(get_conversations(current_app), update)
+    base = f"{settings.telegram_api_base}{settings.telegram_bot_token}"
+    with httpx.Client(timeout=SEND_TIMEOUT) as client:
+        query = update.callback_query
+        if query is not None and (query.data or "").startswith(OPTION_PREFIX):
+            _call(client, f"{base}/answerCallbackQuery",
+                  {"callback_query_id": query.id})
+        for parameters in outgoing:
+            _call(client, f"{base}/sendMessage", _json_parameters(parameters))
+    return Response(json.dumps({"ok": True}), mimetype="application/json")
