@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.dispatcher import Skip
@@ -26,6 +25,7 @@ from handlers.i18n import Msg, Verbatim, msg
 from locales import Catalogs
 from models import Contact, ContactPoint, OutboxMessage, Report, ReportEvent
 from models.base import utcnow
+from models.optout import is_opted_out
 from sinjalizo.settings import Settings
 
 ALERT_EVENTS = ("new_report", "escalation")
@@ -69,18 +69,14 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
         moved = escalate_row(session, row, DEACTIVATED, utcnow())
         return _skip(session, row, f"contact point {point.id} is deactivated"
                      + ("; escalated to the next" if moved else ""))
-    if _opted_out(session, row.channel, row.address):
-        moved = escalate_row(session, row, "the number opted out of SMS", utcnow())
-        return _skip(session, row, "the contact point's number opted out of SMS"
+    if is_opted_out(session, row.channel, row.address):
+        moved = escalate_row(session, row, f"the {row.channel} address takes no messages",
+                             utcnow())
+        return _skip(session, row, f"the contact point's {row.channel} address opted out"
+                     " (STOP, or the provider refused it)"
                      + ("; escalated to the next" if moved else ""))
     lines = alert_lines(report, payload, settings.public_base_url, row.language)
     return "\n".join(catalogs(line, row.language) for line in lines)
-
-
-def _opted_out(session: Session, channel: str, address: str) -> bool:
-    """Tell whether this address asked to receive nothing more (SMS STOP or error 21610)."""
-    return bool(session.scalar(select(Contact.id).where(
-        Contact.channel == channel, Contact.address == address, Contact.opted_out)))
 
 
 def alert_lines(report: Report, payload: dict[str, Any], base_url: str,

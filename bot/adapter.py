@@ -28,6 +28,8 @@ from telegram import (
 )
 
 from bot.render import keyboard_rows
+from handlers.flow import Translator
+from handlers.i18n import msg
 from handlers.types import Inbound
 from service.render import RenderedReply
 
@@ -51,16 +53,12 @@ COMMAND_MENU: tuple[tuple[str, str], ...] = (
     ("statusi", "Gjendja e raportit"),
 )
 # The location button's label, per language (a button label, kept beside the adapter).
-SHARE_LOCATION: dict[str, str] = {
-    "sq": "📍 Dërgo vendndodhjen",
-    "sr": "📍 Pošalji lokaciju",
-    "en": "📍 Share my location",
-}
+SHARE_LOCATION = msg("Share my location")
 
 
-def share_label(language: str) -> str:
+def share_label(translate: Translator, language: str) -> str:
     """Return the "share location" button's label in the person's language."""
-    return SHARE_LOCATION.get(language, SHARE_LOCATION["sq"])
+    return "\U0001f4cd " + translate(SHARE_LOCATION, language)
 
 
 def _command_text(text: str) -> tuple[str, bool]:

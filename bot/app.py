@@ -42,7 +42,7 @@ def handle_update(conversations: Conversations, update: Update) -> list[dict[str
     if inbound is None:
         return []
     turn = conversations.handle(inbound, external_id=str(update.update_id))
-    label = share_label(turn.language)
+    label = share_label(conversations.translate, turn.language)
     return [send_parameters(inbound.address, reply, label) for reply in turn.replies]
 
 

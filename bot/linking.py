@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from handlers.i18n import Msg, Verbatim, msg
 from locales import Catalogs
-from models import Contact, ContactPoint, LinkCode
+from models import ContactPoint, LinkCode
+from models.optout import clear_opt_out
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -72,10 +73,7 @@ def redeem(session: Session, code: str, chat_id: str, now: datetime) -> ContactP
     point.telegram_chat_id = str(chat_id)
     point.updated_by = f"telegram:{chat_id}"
     # The chat writes to us now: if it had once blocked the bot, it receives again.
-    contact = session.scalar(select(Contact).where(Contact.channel == "telegram",
-                                                   Contact.address == str(chat_id)))
-    if contact is not None and contact.opted_out:
-        contact.opted_out, contact.opted_out_at = False, None
+    clear_opt_out(session, "telegram", str(chat_id))
     return point
 
 

@@ -20,14 +20,14 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
 from handlers.i18n import Msg, msg
 from locales import Catalogs
-from models import Attachment, Contact, Report
+from models import Attachment, Report
 from models.db import Database
+from models.optout import mark_opted_out
 from sinjalizo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class TelegramSender:
         """Mark the chat stopped (it blocked the bot); a database failure is only logged."""
         try:
             with self._database().transaction() as session:
-                mark_blocked(session, chat_id, datetime.now(UTC))
+                mark_opted_out(session, CHANNEL, chat_id, datetime.now(UTC))
         except Exception:
             log.exception("could not record that chat %s blocked the bot", chat_id)
 
@@ -182,23 +182,3 @@ def first_photo(session: Session, reference: str) -> str | None:
         select(Attachment.file_id).join(Report, Report.id == Attachment.report_id)
         .where(Report.reference == reference, Attachment.kind == "photo",
                Attachment.channel == CHANNEL).order_by(Attachment.id).limit(1))
-
-
-def mark_blocked(session: Session, chat_id: str, now: datetime) -> Contact:
-    """Record that a chat blocked the bot (a 403), creating its contact if needed."""
-    query = select(Contact).where(Contact.channel == CHANNEL, Contact.address == chat_id)
-    contact = session.scalar(query)
-    if contact is None:
-        try:
-            with session.begin_nested():
-                contact = Contact(channel=CHANNEL, address=chat_id, role="citizen",
-                                  opted_out=True, opted_out_at=now, created_at=now)
-                session.add(contact)
-            return contact
-        except IntegrityError:
-            contact = session.scalar(query)
-            if contact is None:
-                raise
-    if not contact.opted_out:
-        contact.opted_out, contact.opted_out_at = True, now
-    return contact

@@ -112,16 +112,3 @@ def _build(session: Session, signature: tuple[int, ...]) -> _Built:
         seats=tuple(Seat(m.id, m.country, m.seat_lat, m.seat_lon) for m in rows),
         municipalities=copies,
     )
-
-
-_DEFAULT = PlaceIndex()
-
-
-def default_index() -> PlaceIndex:
-    """Return the process-wide index shared by callers that do not keep their own."""
-    return _DEFAULT
-
-
-def find_municipality(session: Session, text: str) -> Municipality | None:
-    """Return the municipality a CSV names exactly (name or alias, any case or diacritics)."""
-    return _DEFAULT.find_municipality(session, text)

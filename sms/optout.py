@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.flow import Translator
 from handlers.i18n import Msg, msg
 from models import Contact
+from models import optout as shared
 from routing.text import fold
 from service.render import RenderedReply
 
@@ -41,48 +40,24 @@ def keyword_of(text: str) -> Keyword | None:
     return "start" if words[0] in START_WORDS else None
 
 
-OPTED_OUT = select(Contact.opted_out).where(Contact.channel == CHANNEL,
-                                            Contact.address == bindparam("phone"))
-
-
 def find_contact(session: Session, phone: str) -> Contact | None:
     """Return the SMS contact of a phone number, if it ever wrote or was written to."""
-    return session.scalar(select(Contact).where(Contact.channel == CHANNEL,
-                                                Contact.address == phone))
+    return shared.find_contact(session, CHANNEL, phone)
 
 
 def is_opted_out(session: Session, phone: str) -> bool:
-    """Tell whether the number has opted out of SMS (asked on every inbound SMS, so prebuilt)."""
-    return bool(session.connection().scalar(OPTED_OUT, {"phone": phone}))
+    """Tell whether the number has opted out of SMS."""
+    return shared.is_opted_out(session, CHANNEL, phone)
 
 
 def mark_opted_out(session: Session, phone: str, now: datetime) -> Contact:
     """Record that the number opted out (a STOP, or Twilio error 21610), creating its contact."""
-    contact = find_contact(session, phone)
-    if contact is None:
-        try:
-            # A savepoint, so that a concurrent first message from this number only costs a retry.
-            with session.begin_nested():
-                contact = Contact(channel=CHANNEL, address=phone, role="citizen",
-                                  opted_out=True, opted_out_at=now, created_at=now)
-                session.add(contact)
-            return contact
-        except IntegrityError:
-            contact = find_contact(session, phone)
-            if contact is None:
-                raise
-    if not contact.opted_out:
-        contact.opted_out, contact.opted_out_at = True, now
-    return contact
+    return shared.mark_opted_out(session, CHANNEL, phone, now)
 
 
 def clear_opt_out(session: Session, phone: str) -> bool:
     """Let the number receive messages again; tell whether it had opted out."""
-    contact = find_contact(session, phone)
-    if contact is None or not contact.opted_out:
-        return False
-    contact.opted_out, contact.opted_out_at = False, None
-    return True
+    return shared.clear_opt_out(session, CHANNEL, phone)
 
 
 def screen(session: Session, phone: str, text: str, now: datetime, translate: Translator,

@@ -13,7 +13,7 @@ from models.db import Database
 from models.geo import Municipality, Settlement
 from models.geo_import import GeoImportError, import_geo
 from models.people import ContactPoint, RoutingRule, School
-from service.places import PlaceIndex, find_municipality
+from service.places import PlaceIndex
 from service.routes import route_report
 from tests.conftest import SHARED_GEO
 
@@ -148,7 +148,7 @@ def test_index_follows_imports(geo_db: Database, tmp_path: Path) -> None:
 def test_find_municipality_is_exact(db: Database, text: str, expected: str | None) -> None:
     """CSV imports name municipalities exactly: no fuzzy guesses, no villages."""
     with db.session() as session:
-        found = find_municipality(session, text)
+        found = PlaceIndex().find_municipality(session, text)
         assert (found.name_sq if found else None) == expected
 
 
