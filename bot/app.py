@@ -1,49 +1,44 @@
-"""The python-telegram-bot Application: polling mode, and the handling webhook mode shares.
+"""The python-telegram-bot Application of polling mode (`sinjalizo bot`).
 
-Both modes turn an update into an Inbound, run `Conversations.handle` keyed by the update_id
-(so a redelivered update changes nothing; its stored replies are sent again), and send each
-reply with sendMessage. The engine is blocking database code, so the Application runs it in
-a thread with `asyncio.to_thread`.
+Every update goes to one handler that runs bot/updates.py's `handle_update` (the same as the
+webhook) and makes the calls it returns with PTB's `Bot`. A conversation turn is keyed by the
+update_id, so a redelivered update changes nothing and its stored replies are sent again.
+The engine is blocking database code, so the handler runs it in a thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram import Bot, BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.adapter import (
-    COMMAND_MENU,
-    COMMANDS,
-    OPTION_PREFIX,
-    send_parameters,
-    share_label,
-    to_inbound,
-)
+from bot.adapter import COMMAND_MENU
+from bot.updates import Call, handle_update
 from service.conversation import Conversations
 from sinjalizo.settings import Settings
 
+log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def handle_update(conversations: Conversations, update: Update) -> list[dict[str, Any]]:
-    """Run one update through the engine; return sendMessage parameters (none if ignored)."""
-    inbound = to_inbound(update)
-    if inbound is None:
-        return []
-    turn = conversations.handle(inbound, external_id=str(update.update_id))
-    label = share_label(conversations.translate, turn.language)
-    return [send_parameters(inbound.address, reply, label) for reply in turn.replies]
+async def make_call(bot: Bot, call: Call) -> None:
+    """Make one Bot API call with PTB's `Bot` (its methods take the same parameter names)."""
+    methods: dict[str, Callable[..., Awaitable[object]]] = {
+        "sendMessage": bot.send_message,
+        "answerCallbackQuery": bot.answer_callback_query,
+        "editMessageText": bot.edit_message_text,
+        "editMessageCaption": bot.edit_message_caption,
+    }
+    try:
+        await methods[call.method](**call.parameters)
+    except TelegramError:
+        # A blocked chat or an alert too old to edit: the turn is stored; the rest still go.
+        log.warning("Telegram refused %s", call.method, exc_info=True)
 
 
 def command_menu() -> list[BotCommand]:
@@ -55,12 +50,9 @@ def build_application(settings: Settings, conversations: Conversations) -> AnyAp
     """Build the bot's Application against TELEGRAM_API_BASE, with every handler attached."""
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer a button press, run the turn in a thread, then send its replies."""
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        outgoing = await asyncio.to_thread(handle_update, conversations, update)
-        for parameters in outgoing:
-            await context.bot.send_message(**parameters)
+        """Run the update in a thread, then make the calls that answer it."""
+        for call in await asyncio.to_thread(handle_update, conversations, update):
+            await make_call(context.bot, call)
 
     async def post_init(application: AnyApplication) -> None:
         """Register the Albanian command menu with Telegram."""
@@ -73,7 +65,6 @@ def build_application(settings: Settings, conversations: Conversations) -> AnyAp
         .post_init(post_init)
         .build()
     )
-    application.add_handler(CommandHandler(list(COMMANDS), on_update))
-    application.add_handler(CallbackQueryHandler(on_update, pattern=f"^{OPTION_PREFIX}"))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_update))
+    # One handler for every update: bot/updates.py decides what each one is, as for the webhook.
+    application.add_handler(TypeHandler(Update, on_update))
     return application

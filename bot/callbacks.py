@@ -9,6 +9,7 @@ The adapter passes the callback query's chat and data; `handle_button` returns t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from alerts.lifecycle import Actor, Refused, StatusChange, change_status
 from handlers.categories import STATUSES
+from handlers.flow import Translator
 from handlers.i18n import Msg, Verbatim, When, msg
 from locales import Catalogs
 from models import ContactPoint, Report, ReportRoute
@@ -34,27 +36,39 @@ NOT_FOUND = msg("I found no report {reference} assigned to you. Please check the
 UNCHANGED = msg("Report {reference} is already: {status}.")
 NOW = msg("Report {reference} is now: {status}.")
 STATUS_LINE = msg("{status}: {name}, {when}")
+FINAL = frozenset({"resolved", "closed"})  # no buttons are left on an alert in these states
+
+
+@dataclass(frozen=True)
+class Press:
+    """The outcome of one press: the answer to show, and the alert's new state if it changed."""
+
+    answer: str
+    line: str | None = None  # the status line to put under the alert; None if unchanged
+    reference: str = ""
+    status: str = ""
+    language: str = "sq"
 
 
 def handle_button(session: Session, chat_id: str, data: str, now: datetime, *,
-                  catalogs: Catalogs | None = None) -> tuple[str, str | None]:
-    """Apply one button press from `chat_id`; return the answer and the new status line or None.
+                  catalogs: Translator | None = None) -> Press:
+    """Apply one button press from `chat_id`; return the answer and the new status line.
 
     `catalogs` should be the adapter's own; without it the catalogs are loaded per call.
     """
-    translate = catalogs if catalogs is not None else Catalogs.load()
+    translate: Translator = catalogs if catalogs is not None else Catalogs.load()
     points = list(session.scalars(select(ContactPoint).where(
         ContactPoint.telegram_chat_id == str(chat_id), ContactPoint.active)
         .order_by(ContactPoint.id)))
     language = points[0].language if points else "sq"
     parsed = DATA.match(data.strip()) if isinstance(data, str) else None
     if parsed is None:
-        return translate(NOT_UNDERSTOOD, language), None
+        return Press(translate(NOT_UNDERSTOOD, language), language=language)
     action, reference = parsed.group(1), parsed.group(2)
     point = _routed_point(session, points, reference)
     if point is None:
-        return translate(Msg(NOT_FOUND.msgid, {"reference": Verbatim(reference)}),
-                         language), None
+        return Press(translate(Msg(NOT_FOUND.msgid, {"reference": Verbatim(reference)}),
+                               language), language=language)
     language = point.language
     actor = Actor("contact_point", point.id, point.name)
     changed: StatusChange | None = None
@@ -68,12 +82,13 @@ def handle_button(session: Session, chat_id: str, data: str, now: datetime, *,
         if result.changed:
             changed = result
     if changed is None:
-        return translate(_with(UNCHANGED, reference, status), language), None
+        return Press(translate(_with(UNCHANGED, reference, status), language),
+                     reference=reference, status=status, language=language)
     answer = translate(_with(NOW, reference, status), language)
     line = translate(Msg(STATUS_LINE.msgid, {"status": STATUSES[status],
                                              "name": Verbatim(point.name), "when": When(now)}),
                      language)
-    return answer, line
+    return Press(answer, line, reference, status, language)
 
 
 def _with(message: Msg, reference: str, status: str) -> Msg:
@@ -93,7 +108,13 @@ def _routed_point(session: Session, points: list[ContactPoint],
     return next((p for p in points if p.id in routed), None)
 
 
-def edited_alert(original: str, status_line: str) -> str:
-    """Return the alert's text with `status_line` under it, replacing any earlier one."""
+def edited_alert(original: str, status_line: str, limit: int = 4096) -> str:
+    """Return the alert's text with `status_line` under it, replacing any earlier one.
+
+    The alert's own text is shortened, never the status line, to stay within `limit`.
+    """
     head = original.split(MARK, 1)[0]
-    return f"{head}{MARK}{status_line}"
+    tail = f"{MARK}{status_line}"
+    if len(head) + len(tail) > limit:
+        head = head[:max(limit - len(tail) - 1, 0)] + "…"
+    return f"{head}{tail}"

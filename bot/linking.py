@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.flow import Translator
 from handlers.i18n import Msg, Verbatim, msg
 from locales import Catalogs
 from models import ContactPoint, LinkCode
@@ -62,11 +63,16 @@ def redeem(session: Session, code: str, chat_id: str, now: datetime) -> ContactP
                          .with_for_update())
     if row is None:
         return "unknown"
+    point = session.get(ContactPoint, row.contact_point_id)
     if row.used_at is not None:
+        # The same chat sending the same code again (or Telegram redelivering it) is answered
+        # as the first time; any other chat is refused.
+        if row.used_by_chat == str(chat_id) and point is not None and point.active \
+                and point.telegram_chat_id == str(chat_id):
+            return point
         return "used"
     if now >= row.expires_at:
         return "expired"
-    point = session.get(ContactPoint, row.contact_point_id)
     if point is None or not point.active:
         return "inactive"
     row.used_at, row.used_by_chat = now, str(chat_id)
@@ -78,12 +84,12 @@ def redeem(session: Session, code: str, chat_id: str, now: datetime) -> ContactP
 
 
 def link_chat(session: Session, text: str, chat_id: str, now: datetime, *,
-              language: str = "sq", catalogs: Catalogs | None = None) -> str:
+              language: str = "sq", catalogs: Translator | None = None) -> str:
     """Handle `/lidh CODE` from a chat and return the answer to send, in `language`.
 
     `catalogs` should be the bot's own; without it the catalogs are loaded per call.
     """
-    translate = catalogs if catalogs is not None else Catalogs.load()
+    translate: Translator = catalogs if catalogs is not None else Catalogs.load()
     words = text.strip().split()
     if words and words[0].startswith("/"):
         words = words[1:]

@@ -7,8 +7,10 @@ as PTB's own `base_url` builds it, so the same local fake serves the tests.
 
 Alerts (and escalations) carry an inline keyboard Pranoj / Në proces / Zgjidhur whose
 callback data is "ack:R-…", "proc:R-…" and "done:R-…" (see bot/callbacks.py). For a report
-with a photo, the first photo goes out just before the alert text. The `provider_id` is the
-message_id of the text message, the one a button press edits.
+with a photo, the alert is the first photo with the text as its caption (one message, so a
+retry cannot send the photo twice); a text too long for a caption goes first and the photo
+follows it once, best effort. The `provider_id` is the message_id of the message with the
+buttons, the one a button press edits.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
+from handlers.flow import Translator
 from handlers.i18n import Msg, msg
 from locales import Catalogs
 from models import Attachment, Report
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SEND_TIMEOUT = 10.0  # seconds; far below the dispatcher's lease, so a hung send is retried
 TEXT_LIMIT = 4096  # Telegram's limit on one message's text
+CAPTION_LIMIT = 1024  # and on a photo's caption
 ALERT_PURPOSES = frozenset({"alert", "escalation"})
 # The buttons of an alert, in order: callback prefix and label.
 BUTTONS: tuple[tuple[str, Msg], ...] = (
@@ -53,7 +57,7 @@ class Failure(Exception):
         self.result = result
 
 
-def keyboard(reference: str, language: str, catalogs: Catalogs) -> dict[str, Any]:
+def keyboard(reference: str, language: str, catalogs: Translator) -> dict[str, Any]:
     """Return the inline keyboard of an alert, its labels in `language`."""
     row = [{"text": catalogs(label, language), "callback_data": f"{prefix}:{reference}"}
            for prefix, label in BUTTONS]
@@ -113,21 +117,42 @@ class TelegramSender:
             return RetryLater(f"telegram sender error: {exc!r}")
 
     def _send(self, message: OutgoingMessage) -> Sent:
-        """Send the photo (if any) and the text; raise `Failure` on an answer that stops us."""
+        """Send the alert (as a photo's caption when it fits) and raise `Failure` on a stop."""
         text = message.text[:TEXT_LIMIT]
         fields: dict[str, Any] = {"chat_id": message.address, "text": text}
         reference = message.payload.get("reference")
-        if message.purpose in ALERT_PURPOSES and isinstance(reference, str):
-            fields["reply_markup"] = keyboard(reference, message.language, self.catalogs())
-            photo = self._first_photo(reference)
-            if photo is not None:
-                outcome = self._call("sendPhoto", {"chat_id": message.address, "photo": photo})
-                if isinstance(outcome, Permanent) and not outcome.opted_out:
-                    # A photo Telegram no longer knows must not hold the alert back.
-                    log.warning("outbox %s: photo not sent: %s", message.outbox_id, outcome.error)
-                elif not isinstance(outcome, Sent):
-                    raise Failure(outcome)
-        outcome = self._call("sendMessage", fields)
+        if message.purpose not in ALERT_PURPOSES or not isinstance(reference, str):
+            return self._required("sendMessage", fields)
+        fields["reply_markup"] = keyboard(reference, message.language, self.catalogs())
+        photo = self._first_photo(reference)
+        if photo is None:
+            return self._required("sendMessage", fields)
+        if len(text) <= CAPTION_LIMIT:
+            # One message carries photo, text and buttons, so a retry never sends a part twice.
+            outcome = self._call("sendPhoto", {"chat_id": message.address, "photo": photo,
+                                               "caption": text,
+                                               "reply_markup": fields["reply_markup"]})
+            if isinstance(outcome, Sent):
+                return outcome
+            if not isinstance(outcome, Permanent) or outcome.opted_out:
+                raise Failure(outcome)
+            # A photo Telegram no longer knows must not hold the alert back.
+            log.warning("outbox %s: photo not sent: %s", message.outbox_id, outcome.error)
+            return self._required("sendMessage", fields)
+        sent = self._required("sendMessage", fields)
+        # Too long for a caption: the photo follows as a reply, once; the alert is already out.
+        follow = self._call("sendPhoto", {"chat_id": message.address, "photo": photo,
+                                          "reply_parameters": {"message_id": int(
+                                              sent.provider_id or 0),
+                                              "allow_sending_without_reply": True}})
+        if not isinstance(follow, Sent):
+            log.warning("outbox %s: photo after a long alert not sent: %s",
+                        message.outbox_id, follow.error)
+        return sent
+
+    def _required(self, method: str, fields: dict[str, Any]) -> Sent:
+        """Call a method whose success the message's delivery depends on."""
+        outcome = self._call(method, fields)
         if not isinstance(outcome, Sent):
             raise Failure(outcome)
         return outcome

@@ -10,10 +10,9 @@ from typing import Any
 
 import httpx
 from flask import Blueprint, Response, abort, current_app, request
-from telegram import Update
+from telegram import TelegramObject, Update
 
-from bot.adapter import OPTION_PREFIX
-from bot.app import handle_update
+from bot.updates import handle_update
 from web import get_conversations, get_settings
 
 log = logging.getLogger(__name__)
@@ -37,11 +36,9 @@ def _call(client: httpx.Client, url: str, parameters: dict[str, Any]) -> None:
 
 
 def _json_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
-    """Return sendMessage parameters as JSON, the keyboard as Telegram's dict."""
-    markup = parameters.get("reply_markup")
-    if markup is not None:
-        parameters = {**parameters, "reply_markup": markup.to_dict()}
-    return parameters
+    """Return a call's parameters as JSON values (a keyboard object as Telegram's dict)."""
+    return {key: value.to_dict() if isinstance(value, TelegramObject) else value
+            for key, value in parameters.items()}
 
 
 @bp.post("/webhook")
@@ -59,13 +56,9 @@ def telegram_webhook() -> Response:
         update = Update.de_json(data)
     except (KeyError, TypeError, ValueError):
         abort(HTTPStatus.BAD_REQUEST, "malformed Telegram update")
-    outgoing = handle_update(get_conversations(current_app), update)
+    calls = handle_update(get_conversations(current_app), update)
     base = f"{settings.telegram_api_base}{settings.telegram_bot_token}"
     with httpx.Client(timeout=SEND_TIMEOUT) as client:
-        query = update.callback_query
-        if query is not None and (query.data or "").startswith(OPTION_PREFIX):
-            _call(client, f"{base}/answerCallbackQuery",
-                  {"callback_query_id": query.id})
-        for parameters in outgoing:
-            _call(client, f"{base}/sendMessage", _json_parameters(parameters))
+        for call in calls:
+            _call(client, f"{base}/{call.method}", _json_parameters(call.parameters))
     return Response(json.dumps({"ok": True}), mimetype="application/json")

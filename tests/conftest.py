@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, text
 from models import Base
 from models.db import Database, get_db
 from models.migrate import upgrade
+from tests.fake_telegram import TOKEN as TELEGRAM_TOKEN
+from tests.fake_telegram import FakeTelegram, fake_telegram
 from tests.pgcluster import ThrowawayPostgres
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from tests.dialog import Chat
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
+TELEGRAM_SECRET = "webhook-secret-for-tests"
 # Reference data loaded once per backend and kept between tests.
 KEPT_TABLES = {"municipalities", "settlements", "alembic_version"}
 
@@ -168,3 +171,28 @@ def teacher_phone(demo_db: Database) -> str:
                                .where(Municipality.name_sq == "Drenas"))
     assert phone, "the demo has a teacher in Drenas"
     return phone
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """Yield a running fake of the Telegram Bot API."""
+    with fake_telegram() as running:
+        yield running
+
+
+@pytest.fixture
+def tg_app(demo_db: Database, database_url: str, fake: FakeTelegram) -> Iterator[Flask]:
+    """Yield a web app whose Telegram settings point at the fake."""
+    from web import create_app
+
+    application = create_app({
+        "DATABASE_URL": database_url, "TESTING": True, "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_API_BASE": fake.base_url, "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET})
+    yield application
+    get_db(application).dispose()
+
+
+@pytest.fixture
+def tg(tg_app: Flask) -> FlaskClient:
+    """Return a test client of the Telegram-configured app."""
+    return tg_app.test_client()

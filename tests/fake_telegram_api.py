@@ -34,7 +34,7 @@ class FakeBotApi:
     """Records every call by method; answers the scripted failures first, then success."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    script: list[Answer] = field(default_factory=list)
+    script: list[Answer | None] = field(default_factory=list)  # None: answer success
     next_message_id: int = 100
     lock: threading.Lock = field(default_factory=threading.Lock)
     base: str = ""
@@ -43,8 +43,9 @@ class FakeBotApi:
         """Record one call and return its answer."""
         with self.lock:
             self.calls.append((method, fields))
-            if self.script:
-                return self.script.pop(0)
+            scripted = self.script.pop(0) if self.script else None
+            if scripted is not None:
+                return scripted
             self.next_message_id += 1
             return Answer(200, {"ok": True, "result": {
                 "message_id": self.next_message_id, "chat": {"id": fields.get("chat_id")}}})

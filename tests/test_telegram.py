@@ -7,11 +7,10 @@ import asyncio
 import itertools
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -19,11 +18,12 @@ from bot.app import build_application
 from bot.webhook import SECRET_HEADER
 from locales import Catalogs
 from models import Report
-from models.db import Database, get_db
+from models.db import Database
 from service.conversation import Conversations
 from sinjalizo.settings import Settings
+from tests.conftest import TELEGRAM_SECRET as SECRET
 from tests.dialog import Row, rows
-from tests.fake_telegram import TOKEN, FakeTelegram, fake_telegram
+from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.test_dialogs import (
     FOUND,
     HAZARD_KIND,
@@ -35,7 +35,6 @@ from tests.test_dialogs import (
     SEND,
 )
 
-SECRET = "webhook-secret-for-tests"
 CHAT = 5550001
 OUTSIDE = ("That pin is outside Kosovo and Albania. "
            "Please write the village and municipality instead.")
@@ -115,31 +114,6 @@ def report_count(db: Database) -> int:
     """Return how many reports are stored."""
     with db.session() as session:
         return int(session.scalar(select(func.count()).select_from(Report)) or 0)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    """Yield a running fake Bot API."""
-    with fake_telegram() as running:
-        yield running
-
-
-@pytest.fixture
-def tg_app(demo_db: Database, database_url: str, fake: FakeTelegram) -> Iterator[Flask]:
-    """Yield a web app whose Telegram settings point at the fake."""
-    from web import create_app
-
-    application = create_app({
-        "DATABASE_URL": database_url, "TESTING": True, "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE": fake.base_url, "TELEGRAM_WEBHOOK_SECRET": SECRET})
-    yield application
-    get_db(application).dispose()
-
-
-@pytest.fixture
-def tg(tg_app: Flask) -> FlaskClient:
-    """Return a test client of the Telegram-configured app."""
-    return tg_app.test_client()
 
 
 def post(client: FlaskClient, update: dict[str, Any], secret: str | None = SECRET) -> int:

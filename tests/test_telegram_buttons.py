@@ -37,7 +37,8 @@ def reference(chat: Callable[..., Chat], demo_db: Database) -> str:
 def press(db: Database, catalogs: Catalogs, chat_id: str, data: str) -> tuple[str, str | None]:
     """Press a button in one transaction."""
     with db.transaction() as session:
-        return handle_button(session, chat_id, data, NOW, catalogs=catalogs)
+        pressed = handle_button(session, chat_id, data, NOW, catalogs=catalogs)
+        return pressed.answer, pressed.line
 
 
 def state(db: Database, reference: str) -> tuple[str, int]:

@@ -34,10 +34,10 @@ def sender_for(base: str, db: Database, catalogs: Catalogs) -> TelegramSender:
 
 
 def alert(reference: str = "R-7K3M9Q", language: str = "sq", purpose: str = "alert",
-          **extra: Any) -> OutgoingMessage:
+          text: str | None = None, **extra: Any) -> OutgoingMessage:
     """Return an alert for the chat."""
     return OutgoingMessage(outbox_id=1, purpose=purpose, channel="telegram", address=CHAT,
-                           language=language, text="New report " + reference,
+                           language=language, text=text or "New report " + reference,
                            payload={"event": "new_report", "reference": reference, **extra})
 
 
@@ -70,34 +70,61 @@ def test_reporter_update_has_no_buttons(fake: FakeBotApi, db: Database,
     assert "reply_markup" not in fields
 
 
-def test_photo_report_sends_its_first_photo(fake: FakeBotApi, db: Database,
-                                           catalogs: Catalogs) -> None:
-    """A report with photos: the first photo, then the alert with buttons, whose id is kept."""
+def photo_report(db: Database, reference: str, *file_ids: str) -> None:
+    """Store a Telegram hazard report with photos."""
     with db.transaction() as session:
-        report = Report(reference="R-PH0T0A", kind="hazard", category="open_pit",
+        report = Report(reference=reference, kind="hazard", category="open_pit",
                         channel="telegram")
         session.add(report)
         session.flush()
-        session.add_all([Attachment(report_id=report.id, channel="telegram", file_id="first"),
-                         Attachment(report_id=report.id, channel="telegram", file_id="second")])
+        session.add_all([Attachment(report_id=report.id, channel="telegram", file_id=file_id)
+                         for file_id in file_ids])
+
+
+def test_photo_report_sends_one_photo_with_the_alert_as_caption(
+        fake: FakeBotApi, db: Database, catalogs: Catalogs) -> None:
+    """A report with photos: the first photo, captioned with the alert and its buttons."""
+    photo_report(db, "R-PH0T0A", "first", "second")
     result = sender_for(fake.base, db, catalogs).send(alert("R-PH0T0A"))
-    assert fake.methods() == ["sendPhoto", "sendMessage"]
-    assert fake.calls[0][1]["photo"] == "first"
-    assert result == Sent(provider_id="102")
+    assert fake.methods() == ["sendPhoto"]
+    [(_, fields)] = fake.calls
+    assert fields["photo"] == "first" and "R-PH0T0A" in fields["caption"]
+    assert fields["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "ack:R-PH0T0A"
+    assert result == Sent(provider_id="101")
+
+
+def test_a_failed_photo_alert_is_retried_whole(fake: FakeBotApi, db: Database,
+                                               catalogs: Catalogs) -> None:
+    """A 5xx on the photo alert sends nothing else, so the retry cannot send a photo twice."""
+    photo_report(db, "R-PH0T0C", "first")
+    fake.script.append(error(502, "Bad Gateway"))
+    sender = sender_for(fake.base, db, catalogs)
+    assert isinstance(sender.send(alert("R-PH0T0C")), RetryLater)
+    assert isinstance(sender.send(alert("R-PH0T0C")), Sent)
+    assert fake.methods() == ["sendPhoto", "sendPhoto"]
+
+
+def test_a_long_alert_goes_first_and_its_photo_follows(fake: FakeBotApi, db: Database,
+                                                      catalogs: Catalogs) -> None:
+    """Text beyond a caption's 1,024 characters: the alert, then the photo as its reply."""
+    photo_report(db, "R-PH0T0D", "first")
+    long_alert = alert("R-PH0T0D", text="Raportim i ri. " + "x" * 1200)
+    fake.script.extend([None, error(429, "Too Many Requests", retry_after=3)])
+    result = sender_for(fake.base, db, catalogs).send(long_alert)
+    assert fake.methods() == ["sendMessage", "sendPhoto"]
+    assert fake.calls[1][1]["reply_parameters"]["message_id"] == 101
+    assert result == Sent(provider_id="101")  # a lost photo does not resend the alert
 
 
 def test_a_stale_photo_does_not_hold_the_alert(fake: FakeBotApi, db: Database,
                                               catalogs: Catalogs) -> None:
     """A photo Telegram rejects is skipped; the alert itself still goes."""
-    with db.transaction() as session:
-        report = Report(reference="R-PH0T0B", kind="hazard", category="dump", channel="telegram")
-        session.add(report)
-        session.flush()
-        session.add(Attachment(report_id=report.id, channel="telegram", file_id="gone"))
+    photo_report(db, "R-PH0T0B", "gone")
     fake.script.append(error(400, "Bad Request: wrong file identifier"))
     result = sender_for(fake.base, db, catalogs).send(alert("R-PH0T0B"))
     assert isinstance(result, Sent)
     assert fake.methods() == ["sendPhoto", "sendMessage"]
+    assert "reply_markup" in fake.calls[1][1]
 
 
 def test_flood_control_waits_as_told(fake: FakeBotApi, db: Database,
