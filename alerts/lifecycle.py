@@ -9,7 +9,15 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CLOSE_REASONS, Contact, OutboxMessage, Report, ReportEvent, ReportRoute
+from models import (
+    CLOSE_REASONS,
+    Contact,
+    OutboxMessage,
+    Report,
+    ReportEvent,
+    ReportFollower,
+    ReportRoute,
+)
 
 ActorKind = Literal["contact_point", "staff", "system"]
 RefusalReason = Literal["not_found", "not_allowed", "reason_required"]
@@ -123,17 +131,22 @@ def _apply(session: Session, report: Report, to_status: str, reason: str | None,
 
 
 def queue_reporter_update(session: Session, report: Report, now: datetime) -> bool:
-    """Queue one message telling the reporter the new status; False when they cannot be told."""
-    if report.simulated or report.reporter_contact_id is None:
+    """Queue the new status for the reporter and those who joined; False if nobody can be told."""
+    if report.simulated:
         return False
-    contact = session.get(Contact, report.reporter_contact_id)
-    if contact is None or contact.opted_out:
-        return False
-    payload: dict[str, Any] = {"event": "status", "reference": report.reference,
-                               "status": report.status, "reason": report.close_reason}
-    session.add(OutboxMessage(
-        purpose="reporter_update", report_id=report.id, contact_point_id=None,
-        contact_id=contact.id, channel=contact.channel, address=contact.address,
-        language=contact.language or report.language, payload=payload, status="pending",
-        attempts=0, due_at=now, created_at=now, last_error=""))
-    return True
+    followers = session.scalars(select(ReportFollower.contact_id).where(
+        ReportFollower.report_id == report.id).order_by(ReportFollower.id))
+    told = False
+    for contact_id in dict.fromkeys([report.reporter_contact_id, *followers]):
+        contact = session.get(Contact, contact_id) if contact_id is not None else None
+        if contact is None or contact.opted_out:
+            continue
+        payload: dict[str, Any] = {"event": "status", "reference": report.reference,
+                                   "status": report.status, "reason": report.close_reason}
+        session.add(OutboxMessage(
+            purpose="reporter_update", report_id=report.id, contact_point_id=None,
+            contact_id=contact.id, channel=contact.channel, address=contact.address,
+            language=contact.language or report.language, payload=payload, status="pending",
+            attempts=0, due_at=now, created_at=now, last_error=""))
+        told = True
+    return told

@@ -221,7 +221,10 @@ def _at_step(state: State, ctx: Context, flow: Flow) -> Outcome:
                                           "report."),)), step.ask(ctx, state)))
     result = step.answer(ctx, state)
     if isinstance(result, Accept):
-        answered = replace(state, answers={**state.answers, step.name: result.value})
+        answers = {**state.answers, step.name: result.value, **result.also}
+        answered = replace(state, answers={k: v for k, v in answers.items() if v is not None})
+        if result.done:
+            return _finish(answered, ctx, flow, result.replies)
         return _next(answered, ctx, flow, result.replies)
     if isinstance(result, Stay):
         return Outcome(replace(state, pending=result.pending), (result.reply,))

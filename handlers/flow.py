@@ -89,10 +89,16 @@ class Context:
 
 @dataclass(frozen=True)
 class Accept:
-    """The step's answer was understood; store `value` and go on."""
+    """The step's answer was understood; store `value` and go on.
+
+    `also` sets further answers the step found out (None removes one, so a changed answer
+    is asked again); `done` ends the flow at once, without the summary.
+    """
 
     value: Any
     replies: tuple[Reply, ...] = ()
+    also: dict[str, Any] = field(default_factory=dict)
+    done: bool = False
 
 
 @dataclass(frozen=True)

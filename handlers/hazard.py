@@ -1,4 +1,4 @@
-"""Public hazard: what it is, where, an optional photo, and a few words."""
+"""Public hazard: what it is, where (joining a report of it nearby), a photo, and a few words."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ from handlers.categories import HAZARDS
 from handlers.filing import file_report
 from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import msg
+from handlers.nearby import NEW, PINNED, SameAsNearby, joined, nearby_reports
 from handlers.place import AskPlace, place_from
 from handlers.steps import Choose, FreeText, Photo
 
 
 def finish(ctx: Context, state: State) -> Finished:
-    """File the hazard; the reporter's identity is never passed on to anyone."""
+    """File the hazard, or join the one nearby; the reporter's identity is never passed on."""
     answers = state.answers
+    existing = answers.get("existing")
+    if isinstance(existing, str) and existing != NEW:
+        return joined(existing)
+    place = place_from(answers["place"])
     return file_report(
-        ctx, kind="hazard", category=answers["category"], place=place_from(answers["place"]),
+        ctx, kind="hazard", category=answers["category"], place=place,
         description=answers["description"], anonymous=True,
+        # Only pinned hazards are compared with later ones (see handlers/nearby.py).
+        details={"located_by": "pin"} if place.how in PINNED else {},
         photos=tuple(answers.get("photo") or ()),
     )
 
@@ -28,7 +35,10 @@ HAZARD = Flow(
         AskPlace("place", msg("Place"),
                  msg("Where is it? Share your location with the button, or write the village "
                      "or street and the municipality."),
-                 msg("Where is it? Write the village or street and the municipality.")),
+                 msg("Where is it? Write the village or street and the municipality."),
+                 enrich=nearby_reports),
+        SameAsNearby("existing", msg("Already reported"),
+                     when=lambda answers: bool(answers.get("nearby"))),
         Photo("photo", msg("Photo"),
               msg("If you can, send a photo of it. Otherwise press Skip.")),
         FreeText("description", msg("Description"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -55,6 +56,8 @@ class AskPlace:
     prompt: Msg
     prompt_sms: Msg
     when: Condition | None = None
+    # Further answers learnt from the settled place (the hazard flow's nearby reports).
+    enrich: Callable[[Context, State, dict[str, Any]], dict[str, Any]] | None = None
 
     def ask(self, ctx: Context, state: State) -> Reply:
         """Ask for the place, offering a location button where the channel has one."""
@@ -63,6 +66,13 @@ class AskPlace:
         return Reply((self.prompt,), ask_location=True)
 
     def answer(self, ctx: Context, state: State) -> StepResult:
+        """Settle the place, then add what `enrich` learns from it."""
+        result = self._settle(ctx, state)
+        if isinstance(result, Accept) and self.enrich is not None:
+            return replace(result, also=self.enrich(ctx, state, result.value))
+        return result
+
+    def _settle(self, ctx: Context, state: State) -> StepResult:
         """Settle the place through the sub-dialog kept in `pending`."""
         pending = state.pending
         candidates = [place_from(c) for c in pending.get("candidates", [])]

@@ -107,6 +107,15 @@ class StatusView:
 
 
 @dataclass(frozen=True)
+class NearbyReport:
+    """An open hazard report close to a new one: perhaps the same danger."""
+
+    reference: str
+    distance_m: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Draft:
     """A report ready to be filed, as the engine hands it to the service layer."""
 
@@ -154,7 +163,16 @@ class ChangeStatus:
     reason: str | None = None  # why it is closed: duplicate | not_actionable | referred
 
 
-Effect = FileReport | SetLanguage | ChangeStatus
+@dataclass(frozen=True)
+class JoinReport:
+    """Effect: add the person to an open report as a confirmation; they hear its updates."""
+
+    reference: str
+    done: Reply  # sent when they were added (or had been already)
+    gone: Reply  # sent when the report was closed in the meantime
+
+
+Effect = FileReport | SetLanguage | ChangeStatus | JoinReport
 
 
 class World(Protocol):
@@ -187,6 +205,11 @@ class World(Protocol):
 
     def new_reference(self) -> str:
         """Return a fresh random reference such as R-7K3M9Q."""
+        ...
+
+    def open_hazards_near(self, category: str, lat: float, lon: float,
+                          now: datetime) -> list[NearbyReport]:
+        """Return open pinned hazards of this category within 100 m from the last 30 days."""
         ...
 
     def is_contact_point(self, channel: str, address: str) -> bool:

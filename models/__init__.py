@@ -17,6 +17,7 @@ from models.reports import (
     Attachment,
     Report,
     ReportEvent,
+    ReportFollower,
     ReportRoute,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "ProcessedInbound",
     "Report",
     "ReportEvent",
+    "ReportFollower",
     "ReportRoute",
     "RoutingRule",
     "School",

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
 from handlers.flow import State, Translator
-from handlers.types import ChangeStatus, FileReport, Inbound, Reply
+from handlers.types import ChangeStatus, FileReport, Inbound, JoinReport, Reply
 from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
 from service.filing import store_report
+from service.joining import join_report
 from service.places import PlaceIndex
 from service.render import RenderedReply, render
 from service.world import DbWorld, contact_points_at
@@ -104,7 +105,7 @@ class Conversations:
         contact = self._find_contact(session, inbound) if first else None
         known_language = contact[1] if contact else None
         state = State.from_json(stored or None, known_language or self.default_language)
-        world = DbWorld(session, self.places)
+        world = DbWorld(session, self.places, self.simulated)
         outcome = advance(state, inbound, world, self.translate, self.timeout)
         language = outcome.state.language
         filed: list[str] = []
@@ -114,6 +115,9 @@ class Conversations:
                 if isinstance(effect, ChangeStatus):
                     outcome = replace(outcome, replies=(
                         *outcome.replies, act_on_report(session, inbound, effect)))
+                if isinstance(effect, JoinReport):
+                    outcome = replace(outcome, replies=(*outcome.replies, join_report(
+                        session, effect, contact_id, inbound.channel, inbound.at)))
                 if isinstance(effect, FileReport):
                     store_report(session, effect.draft, contact_id, inbound.channel,
                                  language, inbound.at, self.simulated)

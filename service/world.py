@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from handlers.types import Place, Routing, StatusView, TeacherInfo
-from models import Contact, ContactPoint, Municipality, Report, School, Teacher
+from handlers.types import NearbyReport, Place, Routing, StatusView, TeacherInfo
+from models import (
+    Contact,
+    ContactPoint,
+    Municipality,
+    Report,
+    ReportFollower,
+    School,
+    Teacher,
+)
+from service.joining import open_hazards_near
 from service.places import PlaceIndex
 from service.routes import route_report
 
@@ -46,9 +56,10 @@ REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("referen
 class DbWorld:
     """Answers the engine's questions from one database session."""
 
-    def __init__(self, session: Session, places: PlaceIndex) -> None:
+    def __init__(self, session: Session, places: PlaceIndex, simulated: bool = False) -> None:
         self.session = session
         self.places = places
+        self.simulated = simulated  # the simulator's world: only simulated reports nearby
         self._teachers: dict[tuple[str, str], TeacherInfo | None] = {}
 
     def match_place(self, text: str, language: str) -> list[Place]:
@@ -73,11 +84,17 @@ class DbWorld:
         return TeacherInfo(*row) if row is not None else None
 
     def report_status(self, reference: str, channel: str, address: str) -> StatusView | None:
-        """Return the status of a report only when it was filed from this address."""
+        """Return the status of a report filed, or joined, from this address; else None."""
         report = self.session.scalar(
             select(Report).join(Contact, Report.reporter_contact_id == Contact.id).where(
                 Report.reference == reference.upper(), Contact.channel == channel,
                 Contact.address == address))
+        if report is None:
+            report = self.session.scalar(
+                select(Report).join(ReportFollower, ReportFollower.report_id == Report.id)
+                .join(Contact, ReportFollower.contact_id == Contact.id).where(
+                    Report.reference == reference.upper(), Contact.channel == channel,
+                    Contact.address == address))
         return _view(report) if report else None
 
     def my_reports(self, channel: str, address: str, limit: int = 5) -> list[StatusView]:
@@ -97,6 +114,11 @@ class DbWorld:
     def is_contact_point(self, channel: str, address: str) -> bool:
         """Tell whether this address belongs to an active contact point."""
         return bool(contact_points_at(self.session, channel, address))
+
+    def open_hazards_near(self, category: str, lat: float, lon: float,
+                          now: datetime) -> list[NearbyReport]:
+        """Return open pinned hazards of this category within 100 m from the last 30 days."""
+        return open_hazards_near(self.session, category, lat, lon, now, self.simulated)
 
     def new_reference(self) -> str:
         """Return a reference not used yet (the unique index is the final guard)."""

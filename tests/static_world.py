@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from handlers.types import Place, RouteTarget, Routing, StatusView, TeacherInfo
+from handlers.types import NearbyReport, Place, RouteTarget, Routing, StatusView, TeacherInfo
 from routing.text import fold
 
 DRENAS = Place(7, "Drenas", "XK")
@@ -68,3 +69,8 @@ class StaticWorld:
     def new_reference(self) -> str:
         """Return R-00000N references in order."""
         return f"R-{next(self.references):06d}"
+
+    def open_hazards_near(self, category: str, lat: float, lon: float,
+                          now: datetime) -> list[NearbyReport]:
+        """Know no open hazards."""
+        return []
