@@ -19,6 +19,7 @@ from bot.webhook import SECRET_HEADER
 from locales import Catalogs
 from models import Report
 from models.db import Database
+from routing.text import fold
 from service.conversation import Conversations
 from sinjalizo.settings import Settings
 from tests.conftest import TELEGRAM_SECRET as SECRET
@@ -53,11 +54,12 @@ HAZARD_BY_TELEGRAM = rows(
 class Updates:
     """Builds Telegram updates from dialog-table rows, numbering them as Telegram does."""
 
-    def __init__(self, chat: int = CHAT, language: str = "sq") -> None:
+    def __init__(self, chat: int = CHAT, language: str = "sq", first_id: int = 9000) -> None:
         self.chat = chat
         self.user = {"id": chat, "is_bot": False, "first_name": "Test",
                      "language_code": language}
-        self.ids = itertools.count(9000)
+        # Telegram numbers a bot's updates across all chats: give each chat its own range.
+        self.ids = itertools.count(first_id)
 
     def _message(self, **content: Any) -> dict[str, Any]:
         """Return a message update with the given content."""
@@ -297,3 +299,39 @@ def test_webhook_command_sets_and_deletes(fake: FakeTelegram,
     assert len(fake.sent("deleteWebhook")) == 1
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "")
     assert CliRunner().invoke(main, ["bot", "webhook", "set", url]).exit_code != 0
+
+
+def border_pins() -> tuple[tuple[float, float], tuple[float, float], str]:
+    """Return pins 200 m inside and outside Drenas, and the outside one's municipality."""
+    import json as json_module
+
+    from shapely.geometry import Point, shape
+
+    from tests.conftest import SHARED_GEO
+
+    data = json_module.loads((SHARED_GEO / "geoBoundaries-XKX-ADM2.geojson")
+                             .read_text(encoding="utf-8"))
+    shapes = {f["properties"]["shapeName"].removeprefix("Municipality of "): shape(f["geometry"])
+              for f in data["features"]}
+    drenas = shapes["Drenas"]
+    inside = drenas.buffer(-0.002).exterior.coords[0]
+    outside = drenas.buffer(0.002).exterior.coords[0]
+    [neighbour] = [name for name, s in shapes.items() if s.contains(Point(*outside))]
+    return (inside[1], inside[0]), (outside[1], outside[0]), neighbour
+
+
+def test_pins_either_side_of_a_municipal_border(tg: FlaskClient, fake: FakeTelegram,
+                                                catalogs: Catalogs, demo_db: Database) -> None:
+    """With the Kosovo boundaries loaded, pins 200 m either side of Drenas' border land right."""
+    inside, outside, neighbour = border_pins()
+    for chat_id, (lat, lon) in ((5550021, inside), (5550022, outside)):
+        play_webhook(tg, fake, catalogs, rows(
+            ("/start", MENU), ("[hazard]", HAZARD_KIND), ("[dump]", HAZARD_PIN),
+            (f"/location {lat} {lon}", FOUND), ("[yes]", HAZARD_PHOTO),
+            ("[skip]", HAZARD_WHAT), ("Mbeturina pranë rrugës", SEND), ("[send]", "R-"),
+        ), Updates(chat_id, first_id=chat_id * 100))
+    with demo_db.session() as session:
+        places = [r.municipality.name_sq for r in session.scalars(
+            select(Report).order_by(Report.id)) if r.municipality is not None]
+    assert places[0] == "Drenas", (places, neighbour)
+    assert places[1] != "Drenas" and fold(places[1])[:4] == fold(neighbour)[:4]
