@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(status.bp)
-    app.register_blueprint(telegram_webhook.bp)
+    telegram_webhook.init_app(app)
     bench_endpoint.init_app(app)
     return app
 
