@@ -65,3 +65,34 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Sinjalizo stopped." in output
     assert "Traceback" not in output
     assert (tmp_path / "instance" / "sinjalizo.sqlite3").exists()
+
+
+def test_run_polls_telegram_when_a_token_is_set(tmp_path: Path) -> None:
+    """With TELEGRAM_BOT_TOKEN set, run answers the bot's updates, then stops cleanly."""
+    from tests.fake_telegram import TOKEN, fake_telegram
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    with fake_telegram() as fake:
+        env.update(SINJALIZO_INSTANCE=str(tmp_path / "instance"), PYTHONUNBUFFERED="1",
+                   TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=fake.base_url)
+        process = subprocess.Popen(
+            [_sinjalizo(), "run", "--port", str(port)], cwd=tmp_path, env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+            user = {"id": 4242, "is_bot": False, "first_name": "T", "language_code": "sq"}
+            fake.queue({"update_id": 1, "message": {
+                "message_id": 1, "date": int(time.time()), "from": user, "text": "Tung",
+                "chat": {"id": 4242, "type": "private"}}})
+            [reply] = fake.wait_sent(1, timeout=30)
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert reply["chat_id"] == "4242" and "raport" in reply["text"].lower()
+    assert fake.sent("setMyCommands")
+    assert process.returncode == 0, output
+    assert "telegram polling" in output and "Traceback" not in output

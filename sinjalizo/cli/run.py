@@ -33,8 +33,13 @@ def background_services(obj: CliContext) -> list[BackgroundService]:
     """List the services `run` starts beside the web server, given the settings."""
     from alerts.worker import standard_worker
 
-    # Telegram polling (when TELEGRAM_BOT_TOKEN is set) joins here with its channel issue.
-    return [standard_worker(obj.settings, obj.db)]
+    services: list[BackgroundService] = [standard_worker(obj.settings, obj.db)]
+    if obj.settings.telegram_bot_token:
+        from bot.polling import Polling
+        from service.setup import build_conversations
+
+        services.append(Polling(obj.settings, build_conversations(obj.db, obj.settings)))
+    return services
 
 
 def prepare_database(obj: CliContext) -> list[str]:
@@ -73,6 +78,9 @@ def banner(host: str, port: int, demo: list[str], services: list[BackgroundServi
         "Alerts are delivered by the worker running beside the web server; with no Telegram,",
         "SMS or e-mail sender configured they are printed here.",
     ]
+    if any(service.name == "telegram polling" for service in services):
+        lines += ["Telegram: write to your bot; it is answered from here by long polling",
+                  "(which removes any webhook set for the same bot)."]
     if demo:
         lines += ["", "Demo data loaded:", *(f"  - {note}" for note in demo)]
     lines += ["", "Press Ctrl-C to stop.", ""]
