@@ -67,6 +67,15 @@ class Catalogs:
         code = language if language in self._translations else "sq"
         return self._translations[code].gettext(msgid)
 
+    def ngettext(self, singular: str, plural: str, count: int, language: str) -> str:
+        """Return a bare msgid in the plural form `count` takes, without formatting."""
+        code = language if language in self._translations else "sq"
+        return self._translations[code].ngettext(singular, plural, count)
+
+    def locale(self, language: str) -> Locale:
+        """Return Babel's locale for one of our languages (Albanian for anything else)."""
+        return self._locales.get(language, self._locales["sq"])
+
     def _render(self, value: object, code: str) -> str:
         """Render one message or parameter value."""
         if isinstance(value, Verbatim):

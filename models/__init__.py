@@ -20,8 +20,12 @@ from models.reports import (
     ReportFollower,
     ReportRoute,
 )
+from models.users import USER_ROLES, AuditEntry, User
 
 __all__ = [
+    "USER_ROLES",
+    "AuditEntry",
+    "User",
     "CLOSE_REASONS",
     "OPEN_STATUSES",
     "STATUSES",

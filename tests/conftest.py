@@ -196,3 +196,60 @@ def tg_app(demo_db: Database, database_url: str, fake: FakeTelegram) -> Iterator
 def tg(tg_app: Flask) -> FlaskClient:
     """Return a test client of the Telegram-configured app."""
     return tg_app.test_client()
+
+
+PASSWORD = "correct horse battery"
+# Dashboard users of the demo data: who they are, their role, municipality and report roles.
+DASHBOARD_USERS = {
+    "admin@example.org": ("admin", None, None),
+    "prizren@example.org": ("coordinator", "Prizren", None),
+    "focal.prizren@example.org": ("focal", "Prizren", ["child_protection"]),
+    "focal.drenas@example.org": ("focal", "Drenas", ["public_services", "child_protection"]),
+}
+
+
+@pytest.fixture
+def dashboard(demo_db: Database, database_url: str, fake: FakeTelegram) -> Iterator[Flask]:
+    """Yield the web app on the demo data with its dashboard users; Telegram is the fake."""
+    from models.accounts import save_user
+    from web import create_app
+
+    with demo_db.transaction() as session:
+        for email, (role, municipality, roles) in DASHBOARD_USERS.items():
+            save_user(session, email, PASSWORD, role, municipality, roles)
+    application = create_app({
+        "DATABASE_URL": database_url, "TESTING": True, "MAP_TILES": "",
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_API_BASE": fake.base_url})
+    yield application
+    get_db(application).dispose()
+
+
+class AuthActions:
+    """Signs a test client in and out of the dashboard, with the forms' CSRF tokens."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def token(self, path: str = "/login") -> str:
+        """Return the CSRF token of a page's form."""
+        import re
+
+        page = self.client.get(path).get_data(as_text=True)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found, f"no CSRF token on {path}"
+        return found.group(1)
+
+    def login(self, email: str = "admin@example.org", password: str = PASSWORD) -> Any:
+        """Sign in; return the response."""
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                "csrf_token": self.token()})
+
+    def post(self, path: str, data: dict[str, str], page: str = "/reports") -> Any:
+        """POST a form with a valid CSRF token taken from `page`."""
+        return self.client.post(path, data={**data, "csrf_token": self.token(page)})
+
+
+@pytest.fixture
+def auth(dashboard: Flask) -> AuthActions:
+    """Return sign-in actions on a fresh client of the dashboard."""
+    return AuthActions(dashboard.test_client())

@@ -16,6 +16,8 @@ from urllib.parse import parse_qs
 
 TOKEN = "123456:FAKE-telegram-token"
 PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>\w+)$")
+FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]+)/(?P<path>[\w./-]+)$")
+PHOTO_BYTES = b"\xff\xd8\xff\xe0fake-jpeg"  # what every stored file "contains"
 LONG_POLL_CAP = 0.3  # seconds a getUpdates waits at most, whatever timeout it asks for
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Sinjalizo",
             "username": "sinjalizo_test_bot"}
@@ -75,6 +77,11 @@ class FakeTelegram:
             self.lock.notify_all()
         if method == "getMe":
             return BOT_USER
+        if method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            if file_id.startswith("gone"):
+                return None
+            return {"file_id": file_id, "file_unique_id": "u", "file_path": f"photos/{file_id}.jpg"}
         if method in ("sendMessage", "editMessageText"):
             chat_id = params.get("chat_id", 0)
             return {"message_id": next(self.message_ids), "date": int(time.time()),
@@ -104,6 +111,21 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         """Answers /bot<TOKEN>/<method> like the Bot API."""
 
+        def do_GET(self) -> None:  # noqa: N802 - the http.server naming
+            """Serve a file's bytes, or answer a method called with GET."""
+            found = FILE_PATH.match(self.path)
+            if found is None:
+                self.do_POST()
+                return
+            if found["token"] != fake.token:
+                self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(PHOTO_BYTES)))
+            self.end_headers()
+            self.wfile.write(PHOTO_BYTES)
+
         def do_POST(self) -> None:  # noqa: N802 - the http.server naming
             """Answer one method call."""
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -116,7 +138,6 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
                 params["chat_id"] = str(params["chat_id"])
             self._send(200, {"ok": True, "result": fake.answer(found["method"], params)})
 
-        do_GET = do_POST  # noqa: N815 - getMe may come as GET
 
         def _send(self, status: int, payload: dict[str, Any]) -> None:
             """Write a JSON answer."""

@@ -32,14 +32,13 @@ def test_healthz_dead_database() -> None:
     assert body["database"] == "unreachable"
 
 
-def test_index_renders(client: FlaskClient) -> None:
-    """The front page is Albanian HTML that links the health check."""
+def test_front_page_leads_to_sign_in(client: FlaskClient) -> None:
+    """The front page sends a visitor to the Albanian sign-in form."""
     response = client.get("/")
-    assert response.status_code == HTTPStatus.OK
-    assert response.mimetype == "text/html"
-    page = response.get_data(as_text=True)
-    assert 'lang="sq"' in page
-    assert 'href="/healthz"' in page
+    assert response.status_code == HTTPStatus.FOUND
+    page = client.get(response.headers["Location"])
+    assert page.status_code == HTTPStatus.OK and page.mimetype == "text/html"
+    assert 'lang="sq"' in page.get_data(as_text=True)
 
 
 def test_overrides_reach_settings() -> None:

@@ -47,7 +47,52 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(status.bp)
     telegram_webhook.init_app(app)
     bench_endpoint.init_app(app)
+    _init_dashboard(app, settings)
     return app
+
+
+def _init_dashboard(app: Flask, settings: Settings) -> None:
+    """Bind the dashboard: CSRF on every form, language, sign-in, and its pages."""
+    from flask_wtf.csrf import CSRFProtect
+
+    from web import (
+        actions,
+        admin,
+        attachments,
+        audit_log,
+        auth,
+        i18n,
+        reports,
+        security,
+        simulator,
+        stats,
+    )
+
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", settings.public_base_url.startswith("https"))
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's own idle limit applies
+    csrf = CSRFProtect(app)
+    # Webhooks are signed by their providers instead; they carry no session.
+    for name in ("sms", "sms_status", "telegram", "sms_bench"):
+        if name in app.blueprints:
+            csrf.exempt(app.blueprints[name])
+    i18n.init_app(app)
+    auth.init_app(app)
+    reports.init_app(app)
+    actions.init_app(app)
+    attachments.init_app(app)
+    stats.init_app(app)
+    admin.init_app(app)
+    simulator.init_app(app)
+    audit_log.init_app(app)
+    security.init_app(app)
+
+    @app.context_processor
+    def dashboard_context() -> dict[str, Any]:
+        """Expose the pages that exist and the report kinds' labels to every template."""
+        from handlers.categories import KINDS
+
+        return {"url_rules": set(app.view_functions), "kind_labels": KINDS}
 
 
 def get_settings(app: Flask) -> Settings:

@@ -1,0 +1,142 @@
+"""The report list and a report's page, each view written to the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.wrappers import Response
+
+from alerts.content import CLOSE_REASONS
+from alerts.deadlines import Deadlines
+from handlers.categories import ROLES, STATUSES, category_label
+from models import ContactPoint, Municipality, Report, ReportRoute, User
+from models.db import get_db
+from web import get_settings
+from web.audit import record
+from web.auth import login_required
+from web.filters import CATEGORIES, KINDS, PAGE_SIZE, conditions, cursor_of, overdue, parse
+from web.scope import may_reassign_anywhere, visible
+
+bp = Blueprint("reports", __name__)
+DEADLINES_KEY = "sinjalizo.deadlines"
+NEXT_STATUSES = {
+    "received": ("acknowledged", "closed"),
+    "routed": ("acknowledged", "closed"),
+    "acknowledged": ("in_progress", "resolved", "closed"),
+    "in_progress": ("resolved", "closed"),
+}
+
+
+def deadlines(app: Flask) -> Deadlines:
+    """Return the app's escalation deadlines (read once)."""
+    found = app.extensions.get(DEADLINES_KEY)
+    if not isinstance(found, Deadlines):
+        found = app.extensions[DEADLINES_KEY] = Deadlines.load(
+            get_settings(app).escalation_file or None)
+    return found
+
+
+def scoped_report(session: Session, user: User, reference: str) -> Report:
+    """Return a report the user may see, or abort 404 (the same as one that does not exist)."""
+    report = session.scalar(select(Report).where(Report.reference == reference.upper(),
+                                                 visible(user)))
+    if report is None:
+        abort(HTTPStatus.NOT_FOUND)
+    return report
+
+
+@bp.get("/")
+@login_required
+def home() -> Response:
+    """Start at the report list."""
+    return redirect(url_for("reports.index"))
+
+
+@bp.get("/reports")
+@login_required
+def index() -> str:
+    """List the reports the user may see, newest first, 50 a page, filtered."""
+    user: User = g.user
+    filters = parse(request.args)
+    now = datetime.now(UTC)
+    where = [visible(user), *conditions(filters, deadlines(current_app), now)]
+    with get_db(current_app).transaction() as session:
+        rows = list(session.scalars(
+            select(Report).where(and_(*where)).options(selectinload(Report.municipality))
+            .order_by(Report.created_at.desc(), Report.id.desc()).limit(PAGE_SIZE + 1)))
+        late = set(session.scalars(select(Report.id).where(
+            Report.id.in_([r.id for r in rows]), overdue(deadlines(current_app), now))))
+        municipalities = list(session.scalars(select(Municipality).order_by(
+            Municipality.name_sq))) if user.role == "admin" else []
+        record(session, user.id, "list", filters=filters.query_args())
+        page = rows[:PAGE_SIZE]
+        more = filters.query_args(before=cursor_of(page[-1].created_at, page[-1].id)) \
+            if len(rows) > PAGE_SIZE else None
+        return render_template(
+            "reports/index.html", reports=page, late=late, filters=filters, more=more,
+            kinds=KINDS, categories=CATEGORIES, statuses=STATUSES,
+            municipalities=municipalities, category_label=category_label)
+
+
+def _reporter(report: Report) -> str | None:
+    """Return how to reach the reporter, only when they agreed to be contacted."""
+    if report.anonymous or not report.callback_consent or report.reporter is None:
+        return None
+    return report.reporter.address
+
+
+def _targets(session: Session, user: User, report: Report) -> list[ContactPoint]:
+    """Return the contact points the user may pass the report to."""
+    query = select(ContactPoint).where(ContactPoint.active).order_by(
+        ContactPoint.municipality_id, ContactPoint.role, ContactPoint.name)
+    if not may_reassign_anywhere(user):
+        query = query.where(ContactPoint.municipality_id == report.municipality_id)
+    return list(session.scalars(query))
+
+
+@bp.get("/reports/<reference>")
+@login_required
+def detail(reference: str) -> str:
+    """Show one report: its facts, map, photos, timeline and the actions open to the user."""
+    user: User = g.user
+    with get_db(current_app).transaction() as session:
+        report = scoped_report(session, user, reference)
+        record(session, user.id, "view", report.id)
+        routes = list(session.scalars(select(ReportRoute).where(
+            ReportRoute.report_id == report.id).order_by(ReportRoute.id)))
+        context: dict[str, Any] = {
+            "report": report, "routes": routes, "events": list(report.events),
+            "attachments": list(report.attachments), "reporter": _reporter(report),
+            "category": category_label(report.kind, report.category),
+            "statuses": STATUSES, "roles": ROLES, "close_reasons": CLOSE_REASONS,
+            "next_statuses": NEXT_STATUSES.get(report.status, ()),
+            "targets": _targets(session, user, report),
+            "tiles": current_app.config.get("MAP_TILES", DEFAULT_TILES),
+            "late": session.scalar(select(Report.id).where(
+                Report.id == report.id, overdue(deadlines(current_app),
+                                                datetime.now(UTC)))) is not None,
+        }
+        return render_template("reports/detail.html", **context)
+
+
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def init_app(app: Flask) -> None:
+    """Serve the report pages."""
+    app.register_blueprint(bp)
