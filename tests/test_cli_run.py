@@ -63,6 +63,7 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/healthz" in output
     assert ".venv/bin/sinjalizo chat --channel sms --from +38344123456" in output
     assert "Sinjalizo stopped." in output
+    assert "Dashboard admin: admin@sinjalizo.local, password " in output
     assert "Traceback" not in output
     assert (tmp_path / "instance" / "sinjalizo.sqlite3").exists()
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
 import click
 from sqlalchemy import func, make_url, select
+from sqlalchemy.orm import Session
 
 from models.migrate import upgrade
 from sinjalizo.cli.context import CliContext
 from sinjalizo.cli.web import add_server_options, build_app, public_url, serve
 
 log = logging.getLogger(__name__)
+FIRST_ADMIN = "admin@sinjalizo.local"
 
 
 class BackgroundService(Protocol):
@@ -53,9 +56,22 @@ def prepare_database(obj: CliContext) -> list[str]:
     upgrade(obj.settings.db_url)
     with obj.db.transaction() as session:
         seed_municipalities(session)
-        if session.scalar(select(func.count()).select_from(ContactPoint)):
-            return []
-        return seed_demo(session)
+        notes = [] if session.scalar(select(func.count()).select_from(ContactPoint)) \
+            else seed_demo(session)
+        return [*notes, *first_admin(session)]
+
+
+def first_admin(session: Session) -> list[str]:
+    """Create a dashboard admin with a random password when there is no user at all."""
+    from models.accounts import save_user
+    from models.users import User
+
+    if session.scalar(select(func.count()).select_from(User)):
+        return []
+    password = secrets.token_urlsafe(12)
+    save_user(session, FIRST_ADMIN, password, "admin")
+    return [f"Dashboard admin: {FIRST_ADMIN}, password {password} (shown only now; "
+            "change it with: .venv/bin/sinjalizo user add --email ... --role admin ...)"]
 
 
 def banner(host: str, port: int, demo: list[str], services: list[BackgroundService]) -> str:
@@ -64,7 +80,7 @@ def banner(host: str, port: int, demo: list[str], services: list[BackgroundServi
     lines = [
         "",
         "Sinjalizo is running.",
-        f"  Open:     {public_url(host, port)}",
+        f"  Open:     {public_url(host, port)}  (the dashboard; sign in as below)",
         f"  Health:   {public_url(host, port, '/healthz')}",
         f"  Running:  {running}",
         "",
@@ -82,7 +98,7 @@ def banner(host: str, port: int, demo: list[str], services: list[BackgroundServi
         lines += ["Telegram: write to your bot; it is answered from here by long polling",
                   "(which removes any webhook set for the same bot)."]
     if demo:
-        lines += ["", "Demo data loaded:", *(f"  - {note}" for note in demo)]
+        lines += ["", "Set up on this first start:", *(f"  - {note}" for note in demo)]
     lines += ["", "Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
