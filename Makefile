@@ -2,7 +2,8 @@
 #
 #   make run     create .venv if needed, then start everything at http://127.0.0.1:5000/
 #                (pass flags with RUN_ARGS, e.g. make run RUN_ARGS="--port 8000")
-#   make test    create .venv, install PostgreSQL if missing, then ruff, mypy and pytest
+#   make test    create .venv, install PostgreSQL and Chromium if missing, then ruff, mypy
+#                and pytest
 #   make lint    ruff and mypy only
 #   make bench   run every bench/*.py script with the venv's Python
 #   make messages  extract user-facing text and update the sq, sr and en catalogs
@@ -51,13 +52,30 @@ pg-binaries:
 		exit 1; \
 	fi
 
+# Browser tests drive Debian's Chromium with Playwright; no browser is ever downloaded.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests (sudo)..."; \
+		sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "Chromium not found: install Debian's chromium package (/usr/bin/chromium)." >&2; \
+		exit 1; \
+	fi
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 # `python -m pytest` puts the repository root on sys.path, which `from tests.pgcluster
 # import ...` in the fixtures needs; -n 2 runs two xdist workers, each on its own databases.
-test: venv pg-binaries lint
+test: venv pg-binaries chromium lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: venv
@@ -82,4 +100,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv run pg-binaries lint test bench messages clean
+.PHONY: help venv run pg-binaries chromium lint test bench messages clean

@@ -1,0 +1,99 @@
+"""The dashboard in a real headless Chromium: sign in, filter, acknowledge, resolve with a note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select, update
+
+from models import Report
+from models.db import Database
+from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.conftest import PASSWORD
+from tests.dialog import Chat, references
+from tests.test_dashboard import PRIZREN_CHILD
+from tests.test_dialogs import test_hazard_by_telegram_with_pin_and_photo as file_pinned_hazard
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian's chromium is missing: `make test` installs it")
+
+
+@pytest.fixture
+def site(dashboard: Flask) -> Iterator[str]:
+    """Serve the dashboard on a loopback port."""
+    with live_server(dashboard) as base:
+        yield base
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """Yield a Chromium page."""
+    with chromium_page() as opened:
+        yield opened
+
+
+def sign_in(page: Page, site: str, email: str = "admin@example.org") -> None:
+    """Sign in through the form."""
+    page.goto(f"{site}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Raportimet")
+
+
+def test_sign_in_filter_acknowledge_and_resolve(site: str, page: Page,
+                                                chat: Callable[..., Chat],
+                                                demo_db: Database) -> None:
+    """A focal point signs in, filters to hazards, takes one up and resolves it with a note."""
+    file_pinned_hazard(chat, demo_db)
+    child = chat("sms", "+38349300002")
+    child.replay(PRIZREN_CHILD)
+    with demo_db.session() as session:
+        hazard = session.scalars(select(Report.reference).where(Report.kind == "hazard")).one()
+    sign_in(page, site)
+    rows = page.locator("table.reports tbody tr")
+    expect(rows).to_have_count(2)
+    page.select_option("select[name=kind]", "hazard")
+    page.click("#filters button[type=submit]")
+    expect(rows).to_have_count(1)
+    page.click(f"text={hazard}")
+    expect(page.locator("#map[data-ready='1']")).to_be_visible()  # Leaflet ran under the CSP
+    page.select_option("#status-form select[name=status]", "acknowledged")
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("#status")).to_contain_text("marrë në shqyrtim")
+    page.select_option("#status-form select[name=status]", "resolved")
+    page.fill("#status-form textarea[name=note]", "Qentë u larguan nga shkolla.")
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("#status")).to_contain_text("zgjidhur", ignore_case=True)
+    expect(page.locator(".timeline")).to_contain_text("Qentë u larguan nga shkolla.")
+    assert references(child)
+
+
+def test_stored_script_never_runs(site: str, page: Page, chat: Callable[..., Chat],
+                                  demo_db: Database) -> None:
+    """A description holding a script shows as text and no dialog ever opens."""
+    file_pinned_hazard(chat, demo_db)
+    with demo_db.transaction() as session:
+        session.execute(update(Report).values(
+            description='<script>alert("x")</script><img src=x onerror=alert(1)>'))
+        reference = session.scalars(select(Report.reference)).one()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, site)
+    page.goto(f"{site}/reports/{reference}")
+    expect(page.locator(".description")).to_contain_text('<script>alert("x")</script>')
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+def test_lockout_in_the_browser(site: str, page: Page) -> None:
+    """The sixth wrong password says the account is locked."""
+    for _ in range(6):
+        page.goto(f"{site}/login")
+        page.fill("input[name=email]", "prizren@example.org")
+        page.fill("input[name=password]", "wrong password")
+        page.click("form button[type=submit]")
+    expect(page.locator(".flash.error")).to_contain_text("30")
