@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from models import AuditEntry, Report, User
 from models.db import get_db
+from service.report_queries import local_midnight
 from web.audit import record
 from web.auth import admin_required
-from web.filters import local_midnight
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100

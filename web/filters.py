@@ -8,20 +8,18 @@ the page after is "older than the last row shown", which stays fast at any depth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, tuple_
+from sqlalchemy import ColumnElement, tuple_
 from werkzeug.datastructures import MultiDict
 
 from alerts.deadlines import Deadlines
 from handlers.categories import CHILD_CONCERNS, DROPOUT_STATUSES, HAZARDS
-from locales import LOCAL_ZONE
 from models import STATUSES, Report
+from service.report_queries import KINDS, local_midnight, overdue
 
-KINDS = ("hazard", "child_at_risk", "dropout")
 CATEGORIES = {"hazard": HAZARDS, "child_at_risk": CHILD_CONCERNS, "dropout": DROPOUT_STATUSES}
-WAITING = ("received", "routed")  # not yet taken up by anyone
 PAGE_SIZE = 50
 
 
@@ -94,19 +92,6 @@ def parse(args: MultiDict[str, str]) -> Filters:
         unrouted=args.get("unrouted") == "1", overdue=args.get("overdue") == "1",
         before=_cursor(args.get("before")),
     )
-
-
-def local_midnight(day: date) -> datetime:
-    """Return the start of a local calendar day as a UTC moment."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
-def overdue(deadlines: Deadlines, now: datetime) -> ColumnElement[bool]:
-    """Return the condition of a report waiting past its acknowledgement deadline."""
-    cases = [and_(Report.kind == kind, Report.urgent.is_(urgent),
-                  Report.created_at < now - deadlines.deadline_for(kind, urgent))
-             for kind in KINDS for urgent in (True, False)]
-    return and_(Report.status.in_(WAITING), or_(*cases) if cases else false())
 
 
 def conditions(filters: Filters, deadlines: Deadlines, now: datetime

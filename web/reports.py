@@ -26,10 +26,11 @@ from alerts.deadlines import Deadlines
 from handlers.categories import ROLES, STATUSES, category_label
 from models import ContactPoint, Municipality, Report, ReportRoute, User
 from models.db import get_db
+from service.report_queries import KINDS, overdue
 from web import get_settings
 from web.audit import record
 from web.auth import login_required
-from web.filters import CATEGORIES, KINDS, PAGE_SIZE, conditions, cursor_of, overdue, parse
+from web.filters import CATEGORIES, PAGE_SIZE, conditions, cursor_of, parse
 from web.scope import may_reassign_anywhere, visible
 
 bp = Blueprint("reports", __name__)
