@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -97,3 +99,38 @@ def test_lockout_in_the_browser(site: str, page: Page) -> None:
         page.fill("input[name=password]", "wrong password")
         page.click("form button[type=submit]")
     expect(page.locator(".flash.error")).to_contain_text("30")
+
+
+def test_simulator_in_the_browser(site: str, page: Page, demo_db: Database) -> None:
+    """An admin files a hazard with buttons and a pin in the Telegram pane; it is simulated."""
+    sign_in(page, site)
+    page.goto(f"{site}/simulator/")
+    telegram = page.locator("#telegram")
+    telegram.locator("input[name=text]").fill("Tung")
+    telegram.locator("form.say button").first.click()
+    for key in ("hazard", "stray_dogs"):
+        page.locator(f"#telegram form:has(input[name=option][value={key}]) button").click()
+    page.locator("#telegram form.pin button").click()
+    page.locator("#telegram form:has(input[name=option][value=yes]) button").click()
+    page.locator("#telegram form:has(input[name=photo]) button").click()
+    telegram = page.locator("#telegram")
+    telegram.locator("input[name=text]").fill("Qen endacakë te shkolla")
+    telegram.locator("form.say button").first.click()
+    page.locator("#telegram form:has(input[name=option][value=send]) button").click()
+    expect(page.locator("#telegram .transcript")).to_contain_text("R-")
+    with demo_db.session() as session:
+        report = session.scalars(select(Report)).one()
+    assert report.simulated and report.latitude == 42.6265
+
+
+def test_six_monthly_export_in_the_browser(site: str, page: Page, tmp_path: Path) -> None:
+    """The export button downloads a ZIP with the CSV, the XLSX and the HTML."""
+    sign_in(page, site)
+    page.goto(f"{site}/stats?from=2025-01-01&to=2025-06-30")
+    expect(page.locator("svg.chart").first).to_be_attached()
+    with page.expect_download() as waiting:
+        page.click("#export button")
+    target = tmp_path / "report.zip"
+    waiting.value.save_as(target)
+    names = zipfile.ZipFile(target).namelist()
+    assert sorted(name.rsplit(".", 1)[1] for name in names) == ["csv", "html", "xlsx"]
