@@ -116,3 +116,26 @@ def test_focal_points_and_forged_posts_are_refused(auth: AuthActions) -> None:
     auth.post("/logout", {})
     auth.login()
     assert auth.client.post("/admin/points/new", data={"name": "x"}).status_code == 400
+
+
+def test_schools_and_teachers_are_edited_in_scope(auth: AuthActions, demo_db: Database) -> None:
+    """Prizren's coordinator renames a Prizren school and moves a teacher's number; not Drenas'."""
+    with demo_db.session() as session:
+        mine = session.scalars(select(School).join(Municipality).where(
+            Municipality.name_sq == "Prizren")).first()
+        theirs = session.scalars(select(School).join(Municipality).where(
+            Municipality.name_sq == "Drenas")).first()
+        teacher = session.scalars(select(Teacher).where(Teacher.school_id == mine.id)
+                                  ).first() if mine else None
+    assert mine is not None and theirs is not None and teacher is not None
+    auth.login("prizren@example.org")
+    auth.post(f"/admin/schools/{mine.id}", {"code": mine.code, "name": "Shkolla Lidhja",
+                                            "municipality": str(mine.municipality_id)},
+              page=f"/admin/schools/{mine.id}")
+    auth.post(f"/admin/teachers/{teacher.id}", {"name": teacher.name, "phone": "049 555 666",
+                                                "school": str(mine.id)},
+              page=f"/admin/teachers/{teacher.id}")
+    assert auth.client.get(f"/admin/schools/{theirs.id}").status_code == 404
+    with demo_db.session() as session:
+        assert session.get(School, mine.id).name == "Shkolla Lidhja"  # type: ignore[union-attr]
+        assert session.get(Teacher, teacher.id).phone == "+38349555666"  # type: ignore[union-attr]
