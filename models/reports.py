@@ -36,6 +36,8 @@ class Report(Base):
         Index("ix_reports_status_created", "status", "created_at"),
         # Looking for the same hazard nearby: one category's recent reports, then the box.
         Index("ix_reports_kind_category_created", "kind", "category", "created_at"),
+        # The dashboard's list, newest first, for those who see every municipality.
+        Index("ix_reports_created_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
