@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +39,10 @@ class Report(Base):
         Index("ix_reports_kind_category_created", "kind", "category", "created_at"),
         # The dashboard's list, newest first, for those who see every municipality.
         Index("ix_reports_created_id", "created_at", "id"),
+        # Reports nobody has taken up yet, newest first: the "overdue" list over all of them.
+        Index("ix_reports_waiting_created", "created_at", "id",
+              postgresql_where=text("status IN ('received', 'routed')"),
+              sqlite_where=text("status IN ('received', 'routed')")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
