@@ -35,14 +35,14 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page() -> Iterator[Page]:
-    """Yield a page of a fresh headless Chromium in Albanian and Kosovo's time zone."""
+def chromium_page(base_url: str | None = None) -> Iterator[Page]:
+    """Yield a page of a fresh headless Chromium in Albanian and Tirana's time zone."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=FLAGS)
         try:
-            context = browser.new_context(locale="sq-AL", timezone_id="Europe/Tirane",
-                                          accept_downloads=True)
+            context = browser.new_context(base_url=base_url, locale="sq-AL",
+                                          timezone_id="Europe/Tirane", accept_downloads=True)
             context.set_default_timeout(15_000)
             yield context.new_page()
         finally:
