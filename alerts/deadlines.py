@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+DEFAULT = "default"  # the key of the deadline of kinds not named
 BUILT_IN = Path(__file__).with_name("deadlines.toml")
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
@@ -32,6 +33,16 @@ def parse_duration(text: object, where: str) -> timedelta:
     if value <= timedelta(0):
         raise DeadlineError(f"{where}: a deadline must be longer than zero")
     return value
+
+
+def compact(value: timedelta) -> str:
+    """Write a duration the way the deadlines file does: "15m", "24h" or "3d"."""
+    minutes = round(value.total_seconds() / 60)
+    if minutes and minutes % (24 * 60) == 0 and minutes >= 7 * 24 * 60:
+        return f"{minutes // (24 * 60)}d"
+    if minutes and minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,16 @@ class Deadlines:
             if "urgent" in table:
                 urgent[kind] = parse_duration(table["urgent"], f"{where}: {kind}.urgent")
         return cls(default, normal, urgent)
+
+    def overridden(self, settings: Iterable[tuple[str, bool, timedelta]]) -> Deadlines:
+        """Return these deadlines with some replaced: (kind or "default", urgent, duration)."""
+        default, normal, urgent = self.default, dict(self.normal), dict(self.urgent)
+        for kind, is_urgent, value in settings:
+            if kind == DEFAULT:
+                default = value
+            else:
+                (urgent if is_urgent else normal)[kind] = value
+        return Deadlines(default, normal, urgent)
 
     def deadline_for(self, kind: str, urgent: bool) -> timedelta:
         """Return how long an alert of this kind may go unacknowledged."""

@@ -115,13 +115,14 @@ def standard_worker(settings: Settings, db: Database, *,
     from alerts.content import prepare
     from alerts.deadlines import Deadlines
     from alerts.escalation import escalate_due, escalate_now
+    from service.deadlines import in_effect
 
     deadlines = Deadlines.load(settings.escalation_file or None)
     render = partial(prepare, catalogs=catalogs or Catalogs.load(), settings=settings)
 
     def check(session: Session, now: datetime) -> None:
-        """Escalate every alert left unacknowledged past its deadline."""
-        escalate_due(session, now, deadlines)
+        """Escalate every alert left unacknowledged past its deadline (as set right now)."""
+        escalate_due(session, now, in_effect(session, deadlines))
 
     return build_worker(settings, db, ticks=(check,), senders=senders, clock=clock,
                         prepare=render, on_permanent=escalate_now)

@@ -9,7 +9,14 @@ from models.messaging import (
     OutboxMessage,
     ProcessedInbound,
 )
-from models.people import Contact, ContactPoint, RoutingRule, School, Teacher
+from models.people import (
+    Contact,
+    ContactPoint,
+    DeadlineSetting,
+    RoutingRule,
+    School,
+    Teacher,
+)
 from models.reports import (
     CLOSE_REASONS,
     OPEN_STATUSES,
@@ -34,6 +41,7 @@ __all__ = [
     "Contact",
     "ContactPoint",
     "ConversationSession",
+    "DeadlineSetting",
     "DeliveryAttempt",
     "LinkCode",
     "Municipality",

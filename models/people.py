@@ -94,3 +94,17 @@ class RoutingRule(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     roles: Mapped[str] = mapped_column(String(200))  # space-separated role slugs
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeadlineSetting(Base):
+    """An escalation deadline set from the dashboard; it overrides the deadlines file."""
+
+    __tablename__ = "deadline_settings"
+    __table_args__ = (UniqueConstraint("kind", "urgent", name="uq_deadline_settings_kind_urgent"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # a report kind, or "default" for the rest
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    minutes: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

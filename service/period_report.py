@@ -1,81 +1,175 @@
-"""The six-monthly report as files: CSV and XLSX tables, and the printable HTML beside them.
+"""The six-monthly report as three files: CSV and XLSX tables, and a printable HTML page.
 
-One CSV in long form (`table,key,detail,value`), easy to load anywhere; one XLSX with a sheet
-per table; the HTML is rendered by the caller (it needs the templates) and written here.
+The files are `report-<from>-<to>.csv`, `.xlsx` and `.html` (dates as YYYY-MM-DD).
+
+- CSV (UTF-8 with a byte-order mark, so that Excel reads ë and ç): one section per table, in
+  the order of `tables()`: a line with the table's name (period, summary, durations,
+  by_month, by_kind, by_category, by_municipality), its header line, its rows, then one
+  empty line.
+- XLSX: the same tables, one sheet each, named as above, with the header row in bold.
+- HTML: one standalone page (inline CSS, inline SVG bar charts, no script, nothing fetched)
+  rendered from web/templates/stats/period_report.html with the dashboard's chart macros.
+
+Headers are stable English names, for whoever loads the files into other tools; keys are
+slugs and ISO months; the `label` columns carry the same thing in the report's language.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from service.statistics import Durations, PeriodStats
+from handlers.categories import KINDS, category_label
+from handlers.i18n import Msg, msg
+from locales import Catalogs
+from service.statistics import PeriodStats
 
-Row = tuple[str, str, str, float | int | str | None]
-
-
-def _duration_rows(name: str, durations: Durations) -> Iterator[Row]:
-    """Yield the rows of one duration: count, median and 90th percentile in hours."""
-    yield (name, "count", "", durations.count)
-    yield (name, "median_hours", "", durations.median)
-    yield (name, "p90_hours", "", durations.p90)
-
-
-def rows(stats: PeriodStats) -> Iterator[Row]:
-    """Yield every figure as (table, key, detail, value)."""
-    yield ("period", "from", "", stats.start.isoformat())
-    yield ("period", "to", "", stats.end.isoformat())
-    for key in ("total", "urgent", "unrouted", "overdue", "escalated"):
-        yield ("summary", key, "", getattr(stats, key))
-    yield from _duration_rows("time_to_acknowledge", stats.acknowledge)
-    yield from _duration_rows("time_to_resolve", stats.resolve)
-    for month, count in stats.by_month:
-        yield ("by_month", month, "", count)
-    for kind, count in stats.by_kind:
-        yield ("by_kind", kind, "", count)
-    for kind, category, count in stats.by_category:
-        yield ("by_category", kind, category, count)
-    for municipality, count in stats.by_municipality:
-        yield ("by_municipality", municipality, "", count)
+TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
+TOP_MUNICIPALITIES = 15  # the chart's length; the tables list every municipality
+ALL_MUNICIPALITIES = msg("All municipalities")
+NO_MUNICIPALITY = msg("No municipality")
+SUMMARY = (("total", msg("Reports")), ("urgent", msg("Urgent")), ("unrouted", msg("Unrouted")),
+           ("overdue", msg("Overdue now")), ("escalated", msg("Escalated")))
+DURATIONS = (("acknowledge", msg("Time to acknowledge")), ("resolve", msg("Time to resolve")))
+Cell = str | int | float | None
 
 
-def write_csv(stats: PeriodStats, path: Path) -> Path:
-    """Write the figures as one long-form CSV (UTF-8 with a byte-order mark, for Excel)."""
+@dataclass(frozen=True)
+class Labelled:
+    """A period's grouped counts with their labels in one language, ready to show."""
+
+    months: tuple[tuple[str, int], ...]
+    kinds: tuple[tuple[str, int], ...]
+    categories: tuple[tuple[str, str, int], ...]  # (kind label, category label, count)
+    municipalities: tuple[tuple[str, int], ...]  # every one, biggest first
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report: its name (sheet, CSV section), header and rows."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def labelled(stats: PeriodStats, catalogs: Catalogs, language: str) -> Labelled:
+    """Return the grouped counts labelled in `language`."""
+    locale = catalogs.locale(language)
+    return Labelled(
+        months=tuple((format_date(date.fromisoformat(f"{key}-01"), "LLLL yyyy", locale=locale),
+                      count) for key, count in stats.by_month),
+        kinds=tuple((_kind(kind, catalogs, language), count) for kind, count in stats.by_kind),
+        categories=tuple((_kind(kind, catalogs, language),
+                          catalogs(category_label(kind, category), language), count)
+                         for kind, category, count in stats.by_category),
+        municipalities=tuple((name or catalogs(NO_MUNICIPALITY, language), count)
+                             for name, count in stats.by_municipality),
+    )
+
+
+def _kind(kind: str, catalogs: Catalogs, language: str) -> str:
+    """Return a kind's label, or its slug if it is unknown."""
+    return catalogs(KINDS[kind], language) if kind in KINDS else kind
+
+
+def tables(stats: PeriodStats, names: Labelled, catalogs: Catalogs, language: str,
+           scope: str) -> tuple[Table, ...]:
+    """Return every table of the report, labels in `language`."""
+    def say(label: Msg) -> str:
+        """Translate a label."""
+        return catalogs(label, language)
+
+    durations = [getattr(stats, key) for key, _ in DURATIONS]
+    return (
+        Table("period", ("key", "label", "value"), (
+            ("from", say(msg("From")), stats.start.isoformat()),
+            ("to", say(msg("To")), stats.end.isoformat()), ("scope", say(msg("Scope")), scope))),
+        Table("summary", ("key", "label", "reports"),
+              tuple((key, say(label), getattr(stats, key)) for key, label in SUMMARY)),
+        Table("durations", ("key", "label", "reports", "median_hours", "p90_hours"), tuple(
+            (key, say(label), took.count, took.median, took.p90)
+            for (key, label), took in zip(DURATIONS, durations, strict=True))),
+        Table("by_month", ("month", "label", "reports"), tuple(
+            (key, label, count) for (key, count), (label, _) in zip(
+                stats.by_month, names.months, strict=True))),
+        Table("by_kind", ("kind", "label", "reports"), tuple(
+            (key, label, count) for (key, count), (label, _) in zip(
+                stats.by_kind, names.kinds, strict=True))),
+        Table("by_category", ("kind", "category", "label", "reports"), tuple(
+            (kind, category, label, count) for (kind, category, count), (_, label, _) in zip(
+                stats.by_category, names.categories, strict=True))),
+        Table("by_municipality", ("municipality", "reports"), names.municipalities),
+    )
+
+
+def write_csv(report: Sequence[Table], path: Path) -> Path:
+    """Write the tables as sections of one CSV file."""
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(("table", "key", "detail", "value"))
-        writer.writerows(rows(stats))
+        for table in report:
+            writer.writerows(((table.name,), table.header, *table.rows, ()))
     return path
 
 
-def write_xlsx(stats: PeriodStats, path: Path) -> Path:
-    """Write the figures as a workbook with one sheet per table, header rows in bold."""
+def write_xlsx(report: Sequence[Table], path: Path) -> Path:
+    """Write the tables as a workbook, one sheet each, header rows in bold."""
     book = Workbook()
-    sheets: dict[str, list[Row]] = {}
-    for row in rows(stats):
-        sheets.setdefault(row[0], []).append(row)
     book.remove(book.active)
-    for name, table in sheets.items():
-        sheet = book.create_sheet(name[:31])
-        sheet.append(("key", "detail", "value"))
+    for table in report:
+        sheet = book.create_sheet(table.name)
+        sheet.append(table.header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for _, key, detail, value in table:
-            sheet.append((key, detail, value))
-        sheet.column_dimensions["A"].width = 24
+        for row in table.rows:
+            sheet.append(row)
+        for column in range(1, len(table.header) + 1):
+            sheet.column_dimensions[get_column_letter(column)].width = 24
     book.save(path)
     return path
 
 
-def write_all(stats: PeriodStats, folder: Path, html: str) -> list[Path]:
-    """Write the CSV, the XLSX and the HTML report into `folder`; return their paths."""
+def render_html(stats: PeriodStats, names: Labelled, catalogs: Catalogs, language: str,
+                scope: str) -> str:
+    """Return the printable page, rendered outside any web request."""
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                              extensions=["jinja2.ext.i18n"])
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text, **_: catalogs.gettext(text, language),
+        lambda one, many, count, **_: catalogs.ngettext(one, many, count, language),
+        newstyle=True)
+
+    def number(value: float | None, digits: int = 0) -> str:
+        """Format a number as the report's language writes it."""
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, pattern, locale=catalogs.locale(language))
+
+    environment.filters["number"] = number
+    return environment.get_template("stats/period_report.html").render(
+        stats=stats, names=names, scope=scope, language=language, top=TOP_MUNICIPALITIES)
+
+
+def write_report(stats: PeriodStats, folder: Path, catalogs: Catalogs, language: str,
+                 scope: str) -> list[Path]:
+    """Write the CSV, XLSX and HTML files into `folder` (made if needed); return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"sinjalizo-{stats.start.isoformat()}-{stats.end.isoformat()}"
-    page = folder / f"{stem}.html"
-    page.write_text(html, encoding="utf-8")
-    return [write_csv(stats, folder / f"{stem}.csv"), write_xlsx(stats, folder / f"{stem}.xlsx"),
-            page]
+    stem = folder / f"report-{stats.start.isoformat()}-{stats.end.isoformat()}"
+    names = labelled(stats, catalogs, language)
+    report = tables(stats, names, catalogs, language, scope)
+    page = stem.with_suffix(".html")
+    page.write_text(render_html(stats, names, catalogs, language, scope), encoding="utf-8")
+    return [write_csv(report, stem.with_suffix(".csv")),
+            write_xlsx(report, stem.with_suffix(".xlsx")), page]
+

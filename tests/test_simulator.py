@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from models import OutboxMessage, Report
+from models import AuditEntry, ConversationSession, OutboxMessage, Report
 from models.db import Database
-from tests.conftest import AuthActions
+from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.conftest import PASSWORD, AuthActions
 from tests.test_dialogs import HAZARD_BY_SMS
+from web.simulator import PHOTO
 
 
-def say(auth: AuthActions, pane: str, **fields: str) -> str:
-    """Send one message in a pane; return the simulator page afterwards."""
-    response = auth.post("/simulator/send", {"pane": pane, **fields}, page="/simulator/")
-    assert response.status_code == 302
-    return auth.client.get("/simulator/").get_data(as_text=True)
+def say(auth: AuthActions, pane: str, nonce: str | None = None, **fields: str) -> str:
+    """Send one message in a pane as its form does; return the simulator page afterwards."""
+    form = {"pane": pane, "nonce": nonce or secrets.token_hex(8), **fields}
+    response = auth.post("/simulator/send", form, page="/simulator/")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return str(auth.client.get(response.location).get_data(as_text=True))
+
+
+def pane(page: str, name: str) -> str:
+    """Return one pane's HTML out of the page."""
+    found = re.search(rf'<section class="pane {name}".*?</section>', page, re.S)
+    assert found, f"no {name} pane"
+    return found.group(0)
 
 
 def test_sms_pane_files_a_simulated_hazard(auth: AuthActions, demo_db: Database) -> None:
@@ -25,27 +42,108 @@ def test_sms_pane_files_a_simulated_hazard(auth: AuthActions, demo_db: Database)
         page = say(auth, "sms", text=said)
     with demo_db.session() as session:
         report = session.scalars(select(Report)).one()
-        assert report.simulated and report.kind == "hazard"
+        assert report.simulated and (report.kind, report.category) == ("hazard", "open_pit")
         assert not session.scalar(select(func.count()).select_from(OutboxMessage))
-    assert report.reference in page
+        [address] = session.scalars(select(ConversationSession.address))
+        audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "simulator")).all()
+    assert address.startswith("+383000") and address in page
+    assert len(audit) == len(HAZARD_BY_SMS) and all(e.report_id is None for e in audit)
+    assert audit[-1].detail["filed"] == [report.reference]
+    sms = pane(page, "sms")
+    assert report.reference in sms and "\n1 " in sms  # options numbered as the SMS reads
     listing = auth.client.get("/reports").get_data(as_text=True)
     assert report.reference in listing and "badge simulated" in listing
 
 
-def test_telegram_pane_has_buttons(auth: AuthActions) -> None:
-    """The menu comes as buttons; pressing one runs the option."""
+def test_telegram_pane_buttons_pin_and_photo(auth: AuthActions, demo_db: Database) -> None:
+    """Buttons press options; asked for a place, the pane offers a pin; a photo goes along."""
     auth.login()
-    page = say(auth, "telegram", text="Tung")
-    assert 'name="option" value="hazard"' in page
-    page = say(auth, "telegram", option="hazard", label="Rrezik publik")
-    assert 'name="option" value="open_pit"' in page
+    page = pane(say(auth, "telegram", text="/start"), "telegram")
+    assert 'name="option" value="hazard"' in page and "reply-keyboard" not in page
+    page = pane(say(auth, "telegram", option="hazard", label="Rrezik publik"), "telegram")
+    assert "[Rrezik publik]" in page and 'name="option" value="stray_dogs"' in page
+    page = pane(say(auth, "telegram", option="stray_dogs", label="Qen"), "telegram")
+    assert 'class="keyboard reply-keyboard"' in page and 'value="42.6265"' in page
+    page = pane(say(auth, "telegram", lat="42.6265", lon="20.8939"), "telegram")
+    assert "Drenas" in page and 'name="option" value="yes"' in page
+    say(auth, "telegram", option="yes", label="Po")
+    say(auth, "telegram", photo="1")
+    say(auth, "telegram", text="Një tufë qensh te shkolla")
+    page = pane(say(auth, "telegram", option="send", label="Dërgo"), "telegram")
+    with demo_db.session() as session:
+        report = session.scalars(select(Report)).one()
+        assert report.simulated and report.channel == "telegram" and report.latitude == 42.6265
+        assert [a.file_id for a in report.attachments] == [PHOTO]
+        assert not session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert report.reference in page
+
+
+def test_a_form_sent_twice_counts_once(auth: AuthActions) -> None:
+    """The form's nonce is the message id: a double submit is one message, one transcript line."""
+    auth.login()
+    nonce = secrets.token_hex(8)
+    say(auth, "sms", nonce, text="Tung")
+    page = pane(say(auth, "sms", nonce, text="Tung"), "sms")
+    assert page.count('<li class="mine">') == 1
+
+
+def test_restart_starts_new_conversations(auth: AuthActions) -> None:
+    """Restart forgets the transcript and talks from new addresses."""
+    auth.login()
+    before = pane(say(auth, "sms", text="Tung"), "sms")
+    old = re.search(r"\+383000\d{9}", before)
+    assert old and '<li class="mine">' in before
+    response = auth.post("/simulator/restart", {}, page="/simulator/")
+    assert response.status_code == 302
+    after = pane(auth.client.get("/simulator/").get_data(as_text=True), "sms")
+    assert old.group(0) not in after and '<li class="mine">' not in after
+    assert re.search(r"\+383000\d{9}", after)
+
+
+def test_the_script_gets_the_pane_alone(auth: AuthActions) -> None:
+    """With simulator.js's header the answer is the pane's HTML, not a redirect."""
+    auth.login()
+    response = auth.client.post("/simulator/send", headers={"X-Simulator": "pane"}, data={
+        "pane": "sms", "nonce": secrets.token_hex(8), "text": "Tung",
+        "csrf_token": auth.token("/simulator/")})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and body.lstrip().startswith("<section")
+    assert "<html" not in body and "Tung" in body
 
 
 def test_only_admins_and_only_with_a_token(auth: AuthActions) -> None:
-    """A coordinator gets 403; a post without its CSRF token is 400."""
+    """A coordinator gets 403; a post without its CSRF token or with a bad pin is 400."""
     auth.login("prizren@example.org")
     assert auth.client.get("/simulator/").status_code == 403
     auth.post("/logout", {})
     auth.login()
-    assert auth.client.post("/simulator/send", data={"pane": "sms",
-                                                     "text": "Tung"}).status_code == 400
+    assert auth.client.post("/simulator/send", data={
+        "pane": "sms", "nonce": secrets.token_hex(8), "text": "Tung"}).status_code == 400
+    bad_pin = {"pane": "telegram", "nonce": secrets.token_hex(8), "lat": "nan", "lon": "20"}
+    assert auth.post("/simulator/send", bad_pin, page="/simulator/").status_code == 400
+
+
+@pytest.fixture
+def site(dashboard: Flask) -> Iterator[str]:
+    """Serve the dashboard on a loopback port."""
+    with live_server(dashboard) as base:
+        yield base
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is missing")
+def test_in_a_browser_the_pane_answers_in_place(site: str) -> None:
+    """With the script a message and a button press answer in the pane, with no page load."""
+    with chromium_page() as page:
+        page.goto(f"{site}/login")
+        page.fill("input[name=email]", "admin@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button[type=submit]")
+        page.goto(f"{site}/simulator/")
+        telegram = page.locator("#telegram")
+        telegram.locator("input[name=text]").fill("/start")
+        telegram.locator("input[name=text]").press("Enter")
+        expect(page.locator("#telegram button.option").first).to_be_visible()
+        page.locator("#telegram form:has(input[value=hazard]) button").click()
+        expect(page.locator("#telegram .bubble").last).not_to_contain_text("/start")
+        expect(page.locator("#telegram input[name=option][value=stray_dogs]")).to_have_count(1)
+        assert page.url == f"{site}/simulator/"  # answered in place: no redirect was followed

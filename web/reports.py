@@ -26,6 +26,7 @@ from alerts.deadlines import Deadlines
 from handlers.categories import ROLES, STATUSES, category_label
 from models import ContactPoint, Municipality, Report, ReportRoute, User
 from models.db import get_db
+from service.deadlines import in_effect
 from service.report_queries import KINDS, overdue
 from web import get_settings
 from web.audit import record
@@ -43,13 +44,18 @@ NEXT_STATUSES = {
 }
 
 
-def deadlines(app: Flask) -> Deadlines:
-    """Return the app's escalation deadlines (read once)."""
+def file_deadlines(app: Flask) -> Deadlines:
+    """Return the escalation deadlines of the deadlines file (read once)."""
     found = app.extensions.get(DEADLINES_KEY)
     if not isinstance(found, Deadlines):
         found = app.extensions[DEADLINES_KEY] = Deadlines.load(
             get_settings(app).escalation_file or None)
     return found
+
+
+def deadlines(session: Session) -> Deadlines:
+    """Return the escalation deadlines in effect: the file's, with the dashboard's settings."""
+    return in_effect(session, file_deadlines(current_app))
 
 
 def scoped_report(session: Session, user: User, reference: str) -> Report:
@@ -75,13 +81,14 @@ def index() -> str:
     user: User = g.user
     filters = parse(request.args)
     now = datetime.now(UTC)
-    where = [visible(user), *conditions(filters, deadlines(current_app), now)]
     with get_db(current_app).transaction() as session:
+        table = deadlines(session)
+        where = [visible(user), *conditions(filters, table, now)]
         rows = list(session.scalars(
             select(Report).where(and_(*where)).options(selectinload(Report.municipality))
             .order_by(Report.created_at.desc(), Report.id.desc()).limit(PAGE_SIZE + 1)))
         late = set(session.scalars(select(Report.id).where(
-            Report.id.in_([r.id for r in rows]), overdue(deadlines(current_app), now))))
+            Report.id.in_([r.id for r in rows]), overdue(table, now))))
         municipalities = list(session.scalars(select(Municipality).order_by(
             Municipality.name_sq))) if user.role == "admin" else []
         record(session, user.id, "list", filters=filters.query_args())
@@ -129,7 +136,7 @@ def detail(reference: str) -> str:
             "targets": _targets(session, user, report),
             "tiles": current_app.config.get("MAP_TILES", DEFAULT_TILES),
             "late": session.scalar(select(Report.id).where(
-                Report.id == report.id, overdue(deadlines(current_app),
+                Report.id == report.id, overdue(deadlines(session),
                                                 datetime.now(UTC)))) is not None,
         }
         return render_template("reports/detail.html", **context)

@@ -1,104 +1,109 @@
-"""Statistics of the user's reports for a period, and the six-monthly report to download."""
+"""The statistics page of a period, within the user's scope, and its six-monthly export."""
 
 from __future__ import annotations
 
 import io
 import tempfile
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
+from http import HTTPStatus
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
+from handlers.categories import ROLES
+from locales import LOCAL_ZONE
 from models import Municipality, User
 from models.db import get_db
-from service.period_report import write_all
-from service.statistics import PeriodStats, compute
+from service.period_report import ALL_MUNICIPALITIES, TOP_MUNICIPALITIES, labelled, write_report
+from service.statistics import LONGEST, PeriodStats, compute
 from web import get_catalogs
 from web.audit import record
 from web.auth import login_required
-from web.i18n import language
-from web.report_html import chart_filters, period_report
+from web.i18n import language, text
 from web.reports import deadlines
 from web.scope import visible
 
 bp = Blueprint("stats", __name__)
-LONGEST = timedelta(days=800)  # a period longer than two years is refused as a typo
 
 
 def last_half_year(today: date) -> tuple[date, date]:
-    """Return the last complete half-year before `today` (January–June or July–December)."""
+    """Return the last complete half-year before `today`: 1 January–30 June or 1 July–31 Dec."""
     if today.month > 6:
         return date(today.year, 1, 1), date(today.year, 6, 30)
     return date(today.year - 1, 7, 1), date(today.year - 1, 12, 31)
 
 
-def period(values: dict[str, str]) -> tuple[date, date]:
-    """Read a period from a form or query, falling back to the last half-year."""
-    start, end = last_half_year(datetime.now(UTC).date())
+def period(values: MultiDict[str, str]) -> tuple[date, date, bool]:
+    """Read the period from a form; the last half-year when absent or wrong (then True)."""
+    default = last_half_year(datetime.now(LOCAL_ZONE).date())
+    if not values.get("from") and not values.get("to"):
+        return *default, False
     try:
-        start = date.fromisoformat(values.get("from") or start.isoformat())
-        end = date.fromisoformat(values.get("to") or end.isoformat())
+        start = date.fromisoformat(values.get("from", ""))
+        end = date.fromisoformat(values.get("to", ""))
     except ValueError:
-        pass
+        return *default, True
     if end < start or end - start > LONGEST:
-        start, end = last_half_year(datetime.now(UTC).date())
-    return start, end
+        return *default, True
+    return start, end, False
 
 
-def figures(user: User, start: date, end: date) -> tuple[PeriodStats, str]:
+def scope_label(session: Session, user: User) -> str:
+    """Return whose reports the user sees: all, their municipality's, or their roles' there."""
+    place = session.get(Municipality, user.municipality_id) \
+        if user.role != "admin" and user.municipality_id is not None else None
+    if place is None:
+        return text(ALL_MUNICIPALITIES)
+    roles = [text(ROLES[role]) for role in user.report_roles or [] if role in ROLES]
+    return " · ".join([place.name_sq, *roles]) if user.role == "focal" else place.name_sq
+
+
+def figures(session: Session, user: User, start: date, end: date) -> PeriodStats:
     """Compute the period's statistics within the user's scope."""
-    with get_db(current_app).transaction() as session:
-        stats = compute(session, start, end, visible(user), deadlines(current_app),
-                        datetime.now(UTC))
-        holder = session.get(Municipality, user.municipality_id) \
-            if user.municipality_id else None
-        label = holder.name_sq if holder is not None and user.role != "admin" \
-            else "Kosovo, Shqipëri"
-        record(session, user.id, "stats", start=start.isoformat(), end=end.isoformat())
-    return stats, label
+    return compute(session, start, end, visible(user), deadlines=deadlines(session))
 
 
 @bp.get("/stats")
 @login_required
 def index() -> str:
-    """Show the statistics of a period with charts."""
-    start, end = period(request.args.to_dict())
-    stats, label = figures(g.user, start, end)
-    return render_template("stats/index.html", stats=stats, scope_label=label)
+    """Show a period's counts, response times and charts (the last half-year by default)."""
+    start, end, wrong = period(request.args)
+    with get_db(current_app).transaction() as session:
+        stats = figures(session, g.user, start, end)
+        scope = scope_label(session, g.user)
+        record(session, g.user.id, "stats", start=start.isoformat(), end=end.isoformat())
+    names = labelled(stats, get_catalogs(current_app), language())
+    return render_template("stats/index.html", stats=stats, names=names, scope=scope,
+                           wrong=wrong, longest=LONGEST.days, top=TOP_MUNICIPALITIES)
 
 
 @bp.post("/stats/export")
 @login_required
 def export() -> Response:
-    """Return a ZIP of the six-monthly report: CSV, XLSX and printable HTML."""
-    start, end = period(request.form.to_dict())
-    stats, label = figures(g.user, start, end)
-    html = period_report(stats, get_catalogs(current_app), language(), label)
+    """Send the six-monthly report as a ZIP of its CSV, XLSX and printable HTML."""
+    start, end, wrong = period(request.form)
+    if wrong:  # the page's own form always sends a valid period
+        abort(HTTPStatus.BAD_REQUEST)
+    with get_db(current_app).transaction() as session:
+        stats = figures(session, g.user, start, end)
+        scope = scope_label(session, g.user)
+        record(session, g.user.id, "export", start=start.isoformat(), end=end.isoformat())
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
-        paths = write_all(stats, Path(folder), html)
+        paths = write_report(stats, Path(folder), get_catalogs(current_app), language(), scope)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in paths:
                 archive.write(path, path.name)
-    with get_db(current_app).transaction() as session:
-        record(session, g.user.id, "export", start=start.isoformat(), end=end.isoformat())
-    name = f"sinjalizo-{start.isoformat()}-{end.isoformat()}.zip"
-    return Response(buffer.getvalue(), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    name = f"report-{start.isoformat()}-{end.isoformat()}.zip"
+    return Response(buffer.getvalue(), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def init_app(app: Flask) -> None:
-    """Serve the statistics pages, with the chart filters in the app's templates."""
+    """Serve the statistics pages."""
     app.register_blueprint(bp)
-
-    @app.template_filter("kind_label")
-    def kind_label(row: tuple[str, int]) -> tuple[str, int]:
-        """Label a (kind, count) row in the request's language."""
-        return chart_filters(get_catalogs(app), language())["kind_label"](row)  # type: ignore[no-any-return]
-
-    @app.template_filter("category_pair")
-    def category_pair(row: tuple[str, str, int]) -> tuple[str, int]:
-        """Label a (kind, category, count) row in the request's language."""
-        return chart_filters(get_catalogs(app), language())["category_pair"](row)  # type: ignore[no-any-return]
 

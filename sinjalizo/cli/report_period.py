@@ -1,48 +1,51 @@
-"""`sinjalizo report-period`: the six-monthly report as CSV, XLSX and printable HTML files."""
+"""`sinjalizo report-period`: the statistics of a period as CSV, XLSX and printable HTML files."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlalchemy import true
 
-from alerts.deadlines import Deadlines
-from locales import Catalogs
-from service.period_report import write_all
-from service.statistics import compute
+from alerts.deadlines import DeadlineError, Deadlines
+from locales import LANGUAGES, Catalogs
+from service.deadlines import in_effect
+from service.period_report import ALL_MUNICIPALITIES, write_report
+from service.statistics import LONGEST, compute
 from sinjalizo.cli.context import CliContext
 from sinjalizo.cli.seed import migrated_transaction
 
+DAY = click.DateTime(["%Y-%m-%d"])
+
 
 @click.command("report-period")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="First day, e.g. 2025-01-01.")
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Last day, included, e.g. 2025-06-30.")
-@click.option("--out", "folder", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--language", default="sq", type=click.Choice(("sq", "sr", "en")))
+@click.option("--from", "start", required=True, type=DAY, help="First day, e.g. 2025-01-01.")
+@click.option("--to", "end", required=True, type=DAY, help="Last day, included, e.g. 2025-06-30.")
+@click.option("--out", "folder", required=True,
+              type=click.Path(file_okay=False, writable=True, path_type=Path),
+              help="Folder to write into; made if missing.")
+@click.option("--language", default="sq", show_default=True, type=click.Choice(LANGUAGES))
 @click.pass_obj
 def report_period(obj: CliContext, start: datetime, end: datetime, folder: Path,
                   language: str) -> None:
-    """Write the statistics of every report from --from to --to into --out."""
-    from web.report_html import period_report
-
+    """Write the statistics of every municipality's reports from --from to --to into --out."""
     first, last = start.date(), end.date()
-    if last < first:
-        raise click.ClickException("--to is before --from")
+    if last < first or last - first > LONGEST:
+        raise click.ClickException(
+            f"--from and --to must make a period of at most {LONGEST.days} days")
+    try:
+        deadlines = Deadlines.load(obj.settings.escalation_file or None)
+    except DeadlineError as error:
+        raise click.ClickException(str(error)) from error
     with migrated_transaction(obj) as session:
-        stats = compute(session, first, last, true(),
-                        Deadlines.load(obj.settings.escalation_file or None), datetime.now(UTC))
-    html = period_report(stats, Catalogs.load(), language, "Kosovo, Shqipëri")
-    for path in write_all(stats, folder, html):
+        stats = compute(session, first, last, true(), deadlines=in_effect(session, deadlines))
+    catalogs = Catalogs.load()
+    for path in write_report(stats, folder, catalogs, language,
+                             catalogs(ALL_MUNICIPALITIES, language)):
         click.echo(str(path))
-    click.echo(f"{stats.total} reports from {first.isoformat()} to {last.isoformat()}.")
 
 
 def register(group: click.Group) -> None:
     """Add the command to the main group."""
     group.add_command(report_period)
-
-
