@@ -75,7 +75,10 @@ def test_telegram_pane_buttons_pin_and_photo(auth: AuthActions, demo_db: Databas
         assert report.simulated and report.channel == "telegram" and report.latitude == 42.6265
         assert [a.file_id for a in report.attachments] == [PHOTO]
         assert not session.scalar(select(func.count()).select_from(OutboxMessage))
+        photo = report.attachments[0].id
     assert report.reference in page
+    shown = auth.client.get(f"/reports/{report.reference}/attachments/{photo}")
+    assert shown.status_code == 200 and shown.mimetype == "image/svg+xml"
 
 
 def test_a_form_sent_twice_counts_once(auth: AuthActions) -> None:

@@ -66,7 +66,10 @@ def attachment(reference: str, attachment_id: int) -> Response:
         if found is None or found.channel != "telegram":
             abort(HTTPStatus.NOT_FOUND)
         record(session, user.id, "attachment", report.id, attachment=found.id)
-        file_id = found.file_id
+        file_id, simulated = found.file_id, report.simulated
+    if simulated:
+        # The simulator's photo exists nowhere; a drawing stands in for it.
+        return current_app.send_static_file("simulated-photo.svg")
     content, kind = fetch_telegram_file(file_id)
     return Response(content, mimetype=kind, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
