@@ -28,6 +28,11 @@ from models.base import utcnow
 from models.optout import is_opted_out
 from sinjalizo.settings import Settings
 
+WHY_STOPPED = {  # how an address comes to take no messages, per channel, for the timeline
+    "sms": "it sent STOP, or the provider refused the number",
+    "telegram": "the chat blocked the bot",
+}
+
 ALERT_EVENTS = ("new_report", "escalation")
 FINISHED = ("resolved", "closed")
 CLOSE_REASONS: dict[str, Msg] = {
@@ -72,8 +77,8 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
     if is_opted_out(session, row.channel, row.address):
         moved = escalate_row(session, row, f"the {row.channel} address takes no messages",
                              utcnow())
-        return _skip(session, row, f"the contact point's {row.channel} address opted out"
-                     " (STOP, or the provider refused it)"
+        return _skip(session, row, f"the contact point's {row.channel} address takes no messages"
+                     f" ({WHY_STOPPED.get(row.channel, 'the provider refused it')})"
                      + ("; escalated to the next" if moved else ""))
     lines = alert_lines(report, payload, settings.public_base_url, row.language)
     return "\n".join(catalogs(line, row.language) for line in lines)

@@ -147,7 +147,7 @@ def test_opted_out_number_skips_and_escalates(
         session.add(Contact(channel=alert.channel, address=alert.address, opted_out=True))
         session.flush()
         result = prepare(session, alert, catalogs, SETTINGS)
-        assert isinstance(result, Skip) and "opted out" in result.reason
+        assert isinstance(result, Skip) and "takes no messages (it sent STOP" in result.reason
         routes = session.scalars(select(ReportRoute).where(
             ReportRoute.report_id == report.id).order_by(ReportRoute.id)).all()
         assert [r.state for r in routes] == ["failed", "alerted"]
