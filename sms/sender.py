@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
 UNSUBSCRIBED = 21610  # "Attempt to send to unsubscribed recipient": the person sent STOP
 SEND_TIMEOUT = 10.0  # seconds; far below the dispatcher's lease, so a hung send is retried
+CREDENTIALS_RETRY_SECONDS = 60.0  # refused credentials: retried about once a minute until fixed
 
 
 class RoutedHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio is untyped
@@ -121,6 +122,12 @@ class TwilioSender:
                                                          now))
         if exc.status >= 500:
             return RetryLater(error)
+        if exc.status == 401:
+            # Our credentials, not the number: failing for good would escalate every alert
+            # at once to contacts who cannot be reached either. Keep them, and raise the alarm.
+            log.error("Twilio refused the credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN):"
+                      " SMS are held and retried until they are fixed")
+            return RetryLater(f"{error} (credentials refused)", CREDENTIALS_RETRY_SECONDS)
         if exc.code == UNSUBSCRIBED:
             self._record_opt_out(message.address)
             return Permanent(error, opted_out=True)

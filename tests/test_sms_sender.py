@@ -27,7 +27,7 @@ from models import Contact, OutboxMessage
 from models.db import Database, get_db
 from sinjalizo.settings import Settings
 from sms.gsm import is_gsm7
-from sms.sender import TwilioSender, retry_after_seconds
+from sms.sender import CREDENTIALS_RETRY_SECONDS, TwilioSender, retry_after_seconds
 from tests.dialog import START, Chat, references
 from tests.fake_senders import FakeSender
 from tests.fake_twilio import (
@@ -121,10 +121,11 @@ def test_an_invalid_number_is_permanent(fake: FakeTwilio, db: Database) -> None:
         assert session.scalar(select(Contact)) is None
 
 
-def test_wrong_credentials_are_permanent(fake: FakeTwilio) -> None:
-    """A 401 is a 4xx like the others: permanent, so the alert escalates at once."""
+def test_wrong_credentials_hold_the_message(fake: FakeTwilio) -> None:
+    """A 401 is our misconfiguration, not the number's: retried, not escalated at once."""
     result = TwilioSender(settings_for(fake, twilio_auth_token="wrong")).send(message())
-    assert isinstance(result, Permanent) and "401" in result.error
+    assert isinstance(result, RetryLater) and "401" in result.error
+    assert result.retry_after == CREDENTIALS_RETRY_SECONDS
 
 
 def test_an_unsubscribed_number_is_opted_out(fake: FakeTwilio, db: Database) -> None:
