@@ -48,8 +48,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _http(app: Flask) -> httpx.Client:
-    """Return the app's Bot API client."""
+def bot_api_client(app: Flask) -> httpx.Client:
+    """Return the app's Bot API client (the dashboard fetches photos with it too)."""
     holder = app.extensions.get(HTTP_KEY)
     if not isinstance(holder, BotApiClient):
         raise RuntimeError("the Telegram webhook was not set up with init_app()")
@@ -93,7 +93,7 @@ def telegram_webhook() -> Response:
         abort(HTTPStatus.BAD_REQUEST, "malformed Telegram update")
     calls = handle_update(get_conversations(current_app), update)
     base = f"{settings.telegram_api_base}{settings.telegram_bot_token}"
-    client = _http(current_app)
+    client = bot_api_client(current_app)
     for call in calls:
         _call(client, f"{base}/{call.method}", _json_parameters(call.parameters))
     return Response(json.dumps({"ok": True}), mimetype="application/json")

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from handlers.flow import Translator
 from handlers.i18n import Msg, msg
+from handlers.types import Inbound
 from models import Contact
 from models import optout as shared
 from routing.text import fold
+from service.conversation import Conversations, Gate
 from service.render import RenderedReply
 
 CHANNEL = "sms"
@@ -80,3 +82,14 @@ def confirmation(message: Msg, contact: Contact | None, translate: Translator,
     """Render a confirmation in the contact's language."""
     language = (contact.language if contact else None) or default_language
     return RenderedReply((translate(message, language),))
+
+
+def gate_for(conversations: Conversations) -> Gate:
+    """Return the SMS gate of a conversation service: `screen` inside the turn's transaction."""
+
+    def gate(session: Session, message: Inbound) -> tuple[RenderedReply, ...] | None:
+        """Screen for opt-out words and opted-out numbers before the engine sees the message."""
+        return screen(session, message.address, message.text, message.at,
+                      conversations.translate, conversations.default_language)
+
+    return gate

@@ -8,7 +8,6 @@ from functools import wraps
 from http import HTTPStatus
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
-from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -62,13 +61,8 @@ def parse_inbound(form: Mapping[str, str], now: datetime) -> tuple[Inbound, str]
 def answer(app: Flask, inbound: Inbound, sid: str) -> tuple[RenderedReply, ...]:
     """Return the replies: opt-out words and opted-out numbers first, then the conversation."""
     conversations = get_conversations(app)
-
-    def gate(session: Session, message: Inbound) -> tuple[RenderedReply, ...] | None:
-        """Screen for opt-out words and opted-out numbers inside the turn's transaction."""
-        return optout.screen(session, message.address, message.text, message.at,
-                             conversations.translate, conversations.default_language)
-
-    return conversations.handle(inbound, external_id=sid, gate=gate).replies
+    return conversations.handle(inbound, external_id=sid,
+                                gate=optout.gate_for(conversations)).replies
 
 
 def twiml(messages: list[str]) -> Response:

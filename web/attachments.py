@@ -12,6 +12,7 @@ import httpx
 from flask import Blueprint, Flask, Response, abort, current_app, g
 from sqlalchemy import select
 
+from bot.webhook import bot_api_client
 from models import Attachment, User
 from models.db import get_db
 from web import get_settings
@@ -36,14 +37,15 @@ def fetch_telegram_file(file_id: str) -> tuple[bytes, str]:
     if not settings.telegram_bot_token:
         abort(HTTPStatus.NOT_FOUND, "Telegram is not configured")
     api = f"{settings.telegram_api_base}{settings.telegram_bot_token}"
+    client = bot_api_client(current_app)
     try:
-        with httpx.Client(timeout=TIMEOUT) as client:
-            found = client.post(f"{api}/getFile", json={"file_id": file_id}).json()
-            path = found.get("result", {}).get("file_path") if isinstance(found, dict) else None
-            if not isinstance(path, str):
-                abort(HTTPStatus.BAD_GATEWAY, "Telegram no longer has this file")
-            response = client.get(
-                f"{file_base(settings.telegram_api_base)}{settings.telegram_bot_token}/{path}")
+        found = client.post(f"{api}/getFile", json={"file_id": file_id}, timeout=TIMEOUT).json()
+        path = found.get("result", {}).get("file_path") if isinstance(found, dict) else None
+        if not isinstance(path, str):
+            abort(HTTPStatus.BAD_GATEWAY, "Telegram no longer has this file")
+        response = client.get(
+            f"{file_base(settings.telegram_api_base)}{settings.telegram_bot_token}/{path}",
+            timeout=TIMEOUT)
     except (httpx.HTTPError, ValueError):
         abort(HTTPStatus.BAD_GATEWAY, "Telegram could not be reached")
     if response.status_code != HTTPStatus.OK or len(response.content) > MAX_BYTES:

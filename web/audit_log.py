@@ -8,7 +8,7 @@ logged (action "audit").
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
@@ -21,6 +21,7 @@ from models.db import get_db
 from service.report_queries import local_midnight
 from web.audit import record
 from web.auth import admin_required
+from web.filters import cursor_of, read_cursor, read_day
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100
@@ -28,24 +29,6 @@ PAGE_SIZE = 100
 # for its distinct actions; an action typed into the address still filters.
 ACTIONS = ("list", "view", "status", "reassign", "attachment", "login", "login_failed",
            "login_locked", "stats", "export", "admin", "simulator", "audit")
-
-
-def _day(value: str | None) -> date | None:
-    """Read a YYYY-MM-DD date, or None."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _cursor(value: str | None) -> tuple[datetime, int] | None:
-    """Read an "ISO-time~id" cursor, or None."""
-    at, _, ident = (value or "").rpartition("~")
-    try:
-        parsed = datetime.fromisoformat(at)
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)), int(ident)
-    except ValueError:
-        return None
 
 
 def conditions(args: MultiDict[str, str]) -> list[ColumnElement[bool]]:
@@ -58,12 +41,12 @@ def conditions(args: MultiDict[str, str]) -> list[ColumnElement[bool]]:
     if args.get("reference", "").strip():
         where.append(AuditEntry.report_id.in_(select(Report.id).where(
             Report.reference == args["reference"].strip().upper()[:12])))
-    start, end = _day(args.get("from")), _day(args.get("to"))
+    start, end = read_day(args.get("from")), read_day(args.get("to"))
     if start:
         where.append(AuditEntry.at >= local_midnight(start))
     if end:
         where.append(AuditEntry.at < local_midnight(end + timedelta(days=1)))
-    cursor = _cursor(args.get("before"))
+    cursor = read_cursor(args.get("before"))
     if cursor:
         where.append(tuple_(AuditEntry.at, AuditEntry.id) < tuple_(*cursor))
     return where
@@ -94,7 +77,7 @@ def index() -> str:
         users = list(session.scalars(select(User).order_by(User.email)))
         record(session, g.user.id, "audit", filters=filters)
         page = entries[:PAGE_SIZE]
-        more = {**filters, "before": f"{page[-1].at.isoformat()}~{page[-1].id}"} \
+        more = {**filters, "before": cursor_of(page[-1].at, page[-1].id)} \
             if len(entries) > PAGE_SIZE else None
         action = args.get("action", "")[:32]
         actions = ACTIONS if not action or action in ACTIONS else (*ACTIONS, action)

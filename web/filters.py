@@ -51,7 +51,7 @@ class Filters:
         return {k: v for k, v in args.items() if v}
 
 
-def _day(value: str | None) -> date | None:
+def read_day(value: str | None) -> date | None:
     """Read a YYYY-MM-DD date, or None."""
     try:
         return date.fromisoformat(value) if value else None
@@ -59,7 +59,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _cursor(value: str | None) -> tuple[datetime, int] | None:
+def read_cursor(value: str | None) -> tuple[datetime, int] | None:
     """Read a "ISO-time~id" keyset cursor, or None."""
     if not value or "~" not in value:
         return None
@@ -71,9 +71,9 @@ def _cursor(value: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def cursor_of(report_created: datetime, report_id: int) -> str:
-    """Return the cursor pointing just past a report."""
-    return f"{report_created.isoformat()}~{report_id}"
+def cursor_of(at: datetime, row_id: int) -> str:
+    """Return the keyset cursor pointing just past a row (a report, an audit entry)."""
+    return f"{at.isoformat()}~{row_id}"
 
 
 def parse(args: MultiDict[str, str]) -> Filters:
@@ -88,9 +88,9 @@ def parse(args: MultiDict[str, str]) -> Filters:
         status=args.get("status", "") if args.get("status") in STATUSES else "",
         urgent=args.get("urgent", "") if args.get("urgent") in ("yes", "no") else "",
         municipality=int(municipality) if municipality.isdigit() else None,
-        date_from=_day(args.get("from")), date_to=_day(args.get("to")),
+        date_from=read_day(args.get("from")), date_to=read_day(args.get("to")),
         unrouted=args.get("unrouted") == "1", overdue=args.get("overdue") == "1",
-        before=_cursor(args.get("before")),
+        before=read_cursor(args.get("before")),
     )
 
 

@@ -38,7 +38,6 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from telegram import CallbackQuery, Chat, Location, Message, PhotoSize, Update, User
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -49,7 +48,6 @@ from handlers.types import Inbound
 from models import ConversationSession
 from models.db import get_db
 from service.conversation import Conversations, Turn
-from service.render import RenderedReply
 from service.setup import build_conversations
 from sms import optout
 from sms.render import sms_messages
@@ -191,15 +189,9 @@ def run(pane: str, address: str, nonce: str) -> tuple[Turn, str] | None:
         message = Inbound("sms", address, now, form.get("text", "")[:MAX_TEXT])
     if message.kind == "text" and message.option is None and not message.text.strip():
         return None  # neither app sends an empty message
-
-    def gate(db_session: Session, inbound: Inbound) -> tuple[RenderedReply, ...] | None:
-        """Screen SMS opt-out words as the SMS webhook does."""
-        return optout.screen(db_session, inbound.address, inbound.text, inbound.at,
-                             conversations.translate, conversations.default_language)
-
     # The form's nonce is the message id: a form sent twice is handled once, as on the channels.
     turn = conversations.handle(message, external_id=f"sim-{nonce}",
-                                gate=gate if pane == "sms" else None)
+                                gate=optout.gate_for(conversations) if pane == "sms" else None)
     return turn, said(message, form)
 
 
