@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alerts.dispatcher import Skip
 from alerts.escalation import DEACTIVATED, escalate_row
+from alerts.updates import update_lines, update_problem
 from handlers.categories import (
     AGE_BANDS,
     DROPOUT_REASONS,
@@ -60,6 +61,12 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
         return _skip(session, row, "malformed payload: the reference does not match")
     if row.purpose == "reporter_update":
         return _reporter_update(session, row, report, catalogs)
+    if row.purpose == "report_update":
+        problem = update_problem(session, row)
+        if problem is not None:
+            return _skip(session, row, problem)
+        lines = update_lines(report, payload, settings.public_base_url)
+        return "\n".join(catalogs(line, row.language) for line in lines)
     if row.purpose not in ("alert", "escalation") or payload.get("event") not in ALERT_EVENTS:
         return _skip(session, row, f"malformed payload: unknown purpose {row.purpose!r}")
     if report.status in FINISHED:

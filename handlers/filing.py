@@ -43,16 +43,37 @@ def file_report(ctx: Context, *, kind: str, category: str, urgent: bool = False,
                 place: Place | None = None, school_id: int | None = None,
                 municipality_id: int | None = None, description: str = "",
                 details: dict[str, Any] | None = None, anonymous: bool = False,
-                callback_consent: bool = False, photos: tuple[str, ...] = ()) -> Finished:
+                callback_consent: bool = False, photos: tuple[str, ...] = (),
+                country: str | None = None, incomplete: bool = False,
+                reference: str | None = None) -> Finished:
     """Route the report, give it a reference, and return the effect with the thank-you."""
+    draft = make_draft(ctx, kind=kind, category=category, urgent=urgent, place=place,
+                       school_id=school_id, municipality_id=municipality_id,
+                       description=description, details=details, anonymous=anonymous,
+                       callback_consent=callback_consent, photos=photos, country=country,
+                       incomplete=incomplete, reference=reference)
+    return Finished((FileReport(draft),), (thanks(draft),))
+
+
+def make_draft(ctx: Context, *, kind: str, category: str, urgent: bool = False,
+               place: Place | None = None, school_id: int | None = None,
+               municipality_id: int | None = None, description: str = "",
+               details: dict[str, Any] | None = None, anonymous: bool = False,
+               callback_consent: bool = False, photos: tuple[str, ...] = (),
+               country: str | None = None, incomplete: bool = False,
+               reference: str | None = None) -> Draft:
+    """Route a report and return it as a draft ready to file, with a fresh reference."""
     where = place.municipality_id if place else municipality_id
     routing = ctx.world.route(kind, category, urgent, where, school_id, ctx.language)
-    draft = Draft(
-        kind=kind, category=category, urgent=urgent, reference=ctx.world.new_reference(),
+    return Draft(
+        kind=kind, category=category, urgent=urgent,
+        reference=reference or ctx.world.new_reference(),
         routing=routing, municipality_id=where, school_id=school_id,
         lat=place.lat if place else None, lon=place.lon if place else None,
-        place_text=place.label() if place else "", description=description,
-        details=details or {}, anonymous=anonymous, callback_consent=callback_consent,
-        photos=photos,
+        place_text=place.words if place else "",
+        location=place.location if place else None,
+        settlement=place.settlement if place else None,
+        country=(place.country if place else None) or country, incomplete=incomplete,
+        description=description, details=details or {}, anonymous=anonymous,
+        callback_consent=callback_consent, photos=photos,
     )
-    return Finished((FileReport(draft),), (thanks(draft),))

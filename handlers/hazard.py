@@ -6,7 +6,7 @@ from handlers.categories import HAZARDS
 from handlers.filing import file_report
 from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import msg
-from handlers.nearby import NEW, PINNED, SameAsNearby, joined, nearby_reports
+from handlers.nearby import NEW, SameAsNearby, joined, nearby_reports
 from handlers.place import AskPlace, place_from
 from handlers.steps import Choose, FreeText, Photo
 
@@ -21,8 +21,6 @@ def finish(ctx: Context, state: State) -> Finished:
     return file_report(
         ctx, kind="hazard", category=answers["category"], place=place,
         description=answers["description"], anonymous=True,
-        # Only pinned hazards are compared with later ones (see handlers/nearby.py).
-        details={"located_by": "pin"} if place.how in PINNED else {},
         photos=tuple(answers.get("photo") or ()),
     )
 

@@ -17,9 +17,8 @@ from handlers.categories import HAZARDS
 from handlers.flow import Accept, Condition, Context, Finished, Reject, State, StepResult
 from handlers.i18n import Msg, Verbatim, When, msg
 from handlers.steps import Choice, as_options, pick
-from handlers.types import JoinReport, NearbyReport, Reply, Text
+from handlers.types import PIN_METHODS, JoinReport, NearbyReport, Reply, Text
 
-PINNED = frozenset({"polygon", "nearest_seat"})  # how a pin was placed (see Place.how)
 NEW = "new"
 MAX_SHOWN = 3
 
@@ -28,7 +27,7 @@ def nearby_reports(ctx: Context, state: State, place: dict[str, Any]) -> dict[st
     """Return the `nearby` answer for a settled place: open hazards close to a pin."""
     lat, lon, category = place.get("lat"), place.get("lon"), state.answers.get("category")
     found: list[NearbyReport] = []
-    if place.get("how") in PINNED and isinstance(lat, float) and isinstance(lon, float) \
+    if place.get("how") in PIN_METHODS and isinstance(lat, float) and isinstance(lon, float) \
             and isinstance(category, str):
         found = ctx.world.open_hazards_near(category, lat, lon, ctx.now)[:MAX_SHOWN]
     # A new place asks the question again; none nearby removes it.

@@ -21,7 +21,8 @@ def place_from(data: dict[str, Any]) -> Place:
         raise ValueError("a stored place lacks its municipality")
     return Place(municipality_id, municipality, str(data.get("country") or ""),
                  _text(data.get("settlement")), _number(data.get("lat")),
-                 _number(data.get("lon")), str(data.get("how") or "name"))
+                 _number(data.get("lon")), str(data.get("how") or "name"),
+                 str(data.get("words") or ""))
 
 
 def _text(value: Any) -> str | None:
@@ -116,7 +117,9 @@ class AskPlace:
         if inbound.kind != "text" or not has_words(inbound.text) or len(inbound.text) > 200:
             return Reject(msg("Please write the village and municipality, for example: "
                               "Arllat, Drenas."))
-        places = ctx.world.match_place(inbound.text, ctx.language)[:MAX_CANDIDATES]
+        words = " ".join(inbound.text.split())
+        places = [replace(p, words=words)
+                  for p in ctx.world.match_place(inbound.text, ctx.language)[:MAX_CANDIDATES]]
         if not places:
             return Reject(msg("I could not find \u201c{text}\u201d. Please write the municipality, "
                               "for example: Drenas.", text=Verbatim(inbound.text.strip()[:60])))

@@ -45,6 +45,9 @@ class Reply:
     skippable: bool = False  # the step can be skipped with the skip word
 
 
+PIN_METHODS = frozenset({"polygon", "nearest_seat"})  # how a shared pin was placed
+
+
 @dataclass(frozen=True)
 class Place:
     """A place the engine can route by: a municipality, maybe a settlement or a pin."""
@@ -56,6 +59,14 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     how: str = "name"  # name | alias | settlement | fuzzy | polygon | nearest_seat
+    words: str = ""  # the person's own words for the place, verbatim (none for a pin)
+
+    @property
+    def location(self) -> str:
+        """Say how exact the point is: pin, or a settlement's or municipality's centre."""
+        if self.how in PIN_METHODS:
+            return "pin"
+        return "settlement" if self.settlement else "municipality"
 
     def label(self) -> str:
         """Return the place as a person reads it, village first when known."""
@@ -128,7 +139,11 @@ class Draft:
     school_id: int | None = None
     lat: float | None = None
     lon: float | None = None
-    place_text: str = ""
+    place_text: str = ""  # the reporter's own words for the place, verbatim
+    location: str | None = None  # pin | settlement | municipality (see Place.location)
+    settlement: str | None = None
+    country: str | None = None  # XK | AL
+    incomplete: bool = False  # filed before every question was answered
     description: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     anonymous: bool = False
@@ -172,7 +187,21 @@ class JoinReport:
     gone: Reply  # sent when the report was closed in the meantime
 
 
-Effect = FileReport | SetLanguage | ChangeStatus | JoinReport
+@dataclass(frozen=True)
+class AddToReport:
+    """Effect: add what the reporter said after filing to their report; its holders are told.
+
+    `changes` sets report fields (category, description, anonymous, callback_consent,
+    incomplete) and, under "details", keys of the report's details.
+    """
+
+    reference: str
+    changes: dict[str, Any]
+    done: Reply | None = None  # sent once added (None: the flow's own reply says enough)
+    gone: Reply | None = None  # sent when the report is not theirs or no longer exists
+
+
+Effect = FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport
 
 
 class World(Protocol):

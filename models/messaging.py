@@ -22,6 +22,9 @@ class ConversationSession(Base):
     address: Mapped[str] = mapped_column(String(64))
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When an abandoned conversation holds something that must be filed (a child at risk):
+    # the worker files it then. NULL for the many conversations with nothing to keep.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class ProcessedInbound(Base):

@@ -56,7 +56,13 @@ class Report(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    # The reporter's own words for the place, verbatim ("Rruga Adem Jashari nr 5, Komoran").
     place_text: Mapped[str] = mapped_column(String(200), default="")
+    # How the point was found: pin (exact) | settlement | municipality (both approximate: a
+    # village's centre or a municipal seat); NULL when there is no point at all.
+    location: Mapped[str | None] = mapped_column(String(16))
+    settlement: Mapped[str | None] = mapped_column(String(120))  # the village matched, if any
+    country: Mapped[str | None] = mapped_column(String(2))  # XK | AL, when known
     description: Mapped[str] = mapped_column(Text, default="")
     # Kind-specific answers: age band, sex, class, pupil initials, days absent, reason…
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -67,6 +73,8 @@ class Report(Base):
     language: Mapped[str] = mapped_column(String(5), default="sq")
     unrouted: Mapped[bool] = mapped_column(Boolean, default=False)
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Filed before the reporter finished (a child in danger, or a conversation abandoned).
+    incomplete: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

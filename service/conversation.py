@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
 from handlers.flow import State, Translator
-from handlers.types import ChangeStatus, FileReport, Inbound, JoinReport, Reply
+from handlers.types import AddToReport, ChangeStatus, FileReport, Inbound, JoinReport, Reply
 from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
+from service.adding import add_to_report
 from service.filing import store_report
 from service.joining import join_report
 from service.places import PlaceIndex
@@ -122,6 +123,10 @@ class Conversations:
                     store_report(session, effect.draft, contact_id, inbound.channel,
                                  language, inbound.at, self.simulated)
                     filed.append(effect.draft.reference)
+                if isinstance(effect, AddToReport):
+                    added = add_to_report(session, effect, contact_id, inbound.at)
+                    if added is not None:
+                        outcome = replace(outcome, replies=(*outcome.replies, added))
         session.connection().execute(SAVE_SESSION, {
             "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at})
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)

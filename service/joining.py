@@ -18,9 +18,11 @@ EARTH_RADIUS_M = 6_371_000.0
 METRES_PER_DEGREE = 111_320.0  # of latitude, near enough everywhere for a 100 m box
 
 # Built once: the index (kind, category, created_at) narrows it; the box does the rest.
-CANDIDATES = select(Report.reference, Report.latitude, Report.longitude, Report.created_at,
-                    Report.details).where(
+CANDIDATES = select(Report.reference, Report.latitude, Report.longitude,
+                    Report.created_at).where(
     Report.kind == "hazard", Report.category == bindparam("category"),
+    # A typed village's centre says little about where the danger is: pins only.
+    Report.location == "pin",
     Report.created_at >= bindparam("since"), Report.status.in_(OPEN_STATUSES),
     Report.simulated == bindparam("simulated"),
     Report.latitude.between(bindparam("south"), bindparam("north")),
@@ -48,9 +50,6 @@ def open_hazards_near(session: Session, category: str, lat: float, lon: float,
         "west": lon - dlon, "east": lon + dlon, "simulated": simulated})
     found = []
     for row in rows:
-        details = row.details if isinstance(row.details, dict) else {}
-        if details.get("located_by") != "pin":
-            continue  # a typed village's centre says little about where the danger is
         metres = distance_m(lat, lon, row.latitude, row.longitude)
         if metres <= RADIUS_M:
             found.append(NearbyReport(row.reference, round(metres), row.created_at))

@@ -1,0 +1,86 @@
+"""The text of an update to a contact point: what a reporter added to a report already filed.
+
+The lines are rendered when the update is sent, from the report as it is then, with the
+alert's own wording. An alert to the same contact point rendered after the addition already
+carried it, so the update is skipped rather than saying it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.categories import AGE_BANDS, DROPOUT_REASONS, KINDS, SEXES, category_label, label
+from handlers.i18n import N_, Msg, Verbatim, msg
+from models import ContactPoint, OutboxMessage, Report
+from models.optout import is_opted_out
+
+CATEGORY_LINE: dict[str, str] = {
+    "child_at_risk": N_("Concern: {category}"),
+    "dropout": N_("Situation: {category}"),
+    "hazard": N_("Hazard: {category}"),
+}
+
+
+def already_in_alert(session: Session, row: OutboxMessage) -> bool:
+    """Tell whether an alert to the same contact point went out after this addition."""
+    sent = session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.report_id == row.report_id,
+        OutboxMessage.contact_point_id == row.contact_point_id,
+        OutboxMessage.purpose.in_(("alert", "escalation")),
+        OutboxMessage.sent_at >= row.created_at).limit(1))
+    return sent is not None
+
+
+def update_problem(session: Session, row: OutboxMessage) -> str | None:
+    """Say why an update must not be sent, or None when it may go."""
+    point = session.get(ContactPoint, row.contact_point_id) if row.contact_point_id else None
+    if point is None or not point.active:
+        return "the contact point is no longer active"
+    if is_opted_out(session, row.channel, row.address):
+        return f"the contact point's {row.channel} address takes no messages"
+    if already_in_alert(session, row):
+        return "the alert sent after it already carried the addition"
+    return None
+
+
+def update_lines(report: Report, payload: dict[str, Any], base_url: str) -> Iterator[Msg]:
+    """Yield an update's lines: which report, then what the reporter added."""
+    reference = Verbatim(report.reference)
+    if report.urgent:
+        yield msg("URGENT")
+    yield msg("More on report {reference} ({kind}, {category}); the reporter added:",
+              reference=reference, kind=KINDS.get(report.kind, msg("Report")),
+              category=category_label(report.kind, report.category))
+    fields = [f for f in payload.get("fields", []) if isinstance(f, str)]
+    yield from added_lines(report, fields)
+    if not report.incomplete:
+        yield msg("The reporter has answered every question.")
+    link = f"{base_url.rstrip('/')}/reports/{report.reference}"
+    yield msg("Details: {link}", link=Verbatim(link))
+
+
+def added_lines(report: Report, fields: list[str]) -> Iterator[Msg]:
+    """Yield one line per added answer, in the order an alert shows them."""
+    details = report.details if isinstance(report.details, dict) else {}
+    wanted = set(fields)
+    if "category" in wanted:
+        yield msg(CATEGORY_LINE.get(report.kind, CATEGORY_LINE["hazard"]),
+                  category=category_label(report.kind, report.category))
+    if wanted & {"details.age_band", "details.sex"} and details.get("age_band"):
+        yield msg("Child: {age}, {sex}", age=label(AGE_BANDS, str(details["age_band"])),
+                  sex=label(SEXES, str(details.get("sex", "unknown"))))
+    if "details.days_absent" in wanted and details.get("days_absent"):
+        yield msg("Days absent: {days}", days=Verbatim(str(details["days_absent"])))
+    if wanted & {"details.reason", "details.reason_text"} and details.get("reason"):
+        yield msg("Reason: {reason}", reason=label(DROPOUT_REASONS, str(details["reason"])))
+    if "details.reason_text" in wanted and details.get("reason_text"):
+        yield msg("In the teacher's words: {text}", text=Verbatim(str(details["reason_text"])))
+    if "description" in wanted and report.description:
+        yield msg("Description: {description}", description=Verbatim(report.description))
+    if wanted & {"anonymous", "callback_consent"}:
+        yield (msg("The reporter agrees to be contacted for more details.")
+               if report.callback_consent else msg("The reporter wishes to stay anonymous."))
