@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from alerts.dispatcher import Skip
 from alerts.escalation import DEACTIVATED, escalate_row
-from alerts.updates import update_lines, update_problem
+from alerts.updates import absorb_updates, notice_problem, update_lines, update_problem
 from handlers.categories import (
     AGE_BANDS,
     DROPOUT_REASONS,
@@ -61,6 +61,9 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
         return _skip(session, row, "malformed payload: the reference does not match")
     if row.purpose == "reporter_update":
         return _reporter_update(session, row, report, catalogs)
+    if row.purpose == "reporter_notice":
+        problem = notice_problem(session, row)
+        return _skip(session, row, problem) if problem else str(payload.get("text") or "")
     if row.purpose == "report_update":
         problem = update_problem(session, row)
         if problem is not None:
@@ -88,6 +91,7 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
                      f" ({WHY_STOPPED.get(row.channel, 'the provider refused it')})"
                      + ("; escalated to the next" if moved else ""))
     lines = alert_lines(report, payload, settings.public_base_url, row.language)
+    absorb_updates(session, row)
     return "\n".join(catalogs(line, row.language) for line in lines)
 
 

@@ -1,8 +1,8 @@
-"""The text of an update to a contact point: what a reporter added to a report already filed.
+"""Updates on a filed report: what a reporter added (to its holders), notices to a reporter.
 
 The lines are rendered when the update is sent, from the report as it is then, with the
-alert's own wording. An alert to the same contact point rendered after the addition already
-carried it, so the update is skipped rather than saying it twice.
+alert's own wording. An alert rendered after an addition carries it already, so rendering an
+alert marks the updates still waiting for its contact point as carried.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from handlers.categories import AGE_BANDS, DROPOUT_REASONS, KINDS, SEXES, category_label, label
 from handlers.i18n import N_, Msg, Verbatim, msg
-from models import ContactPoint, OutboxMessage, Report
+from models import Contact, ContactPoint, OutboxMessage, Report
 from models.optout import is_opted_out
 
 CATEGORY_LINE: dict[str, str] = {
@@ -25,14 +25,22 @@ CATEGORY_LINE: dict[str, str] = {
 }
 
 
-def already_in_alert(session: Session, row: OutboxMessage) -> bool:
-    """Tell whether an alert to the same contact point went out after this addition."""
-    sent = session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.report_id == row.report_id,
-        OutboxMessage.contact_point_id == row.contact_point_id,
-        OutboxMessage.purpose.in_(("alert", "escalation")),
-        OutboxMessage.sent_at >= row.created_at).limit(1))
-    return sent is not None
+def absorb_updates(session: Session, alert: OutboxMessage) -> int:
+    """Mark the updates waiting for this alert's contact point as carried by the alert.
+
+    An alert is rendered from the report as it is now, and each update was committed with
+    the change it names, so every update this transaction sees is in the alert's text.
+    Updates another worker holds are left alone: told twice rather than never.
+    """
+    done = session.execute(update(OutboxMessage).where(
+        OutboxMessage.report_id == alert.report_id,
+        OutboxMessage.contact_point_id == alert.contact_point_id,
+        OutboxMessage.purpose == "report_update", OutboxMessage.status == "pending",
+        # Unclaimed, or claimed in the same batch as this alert and not prepared yet.
+        or_(OutboxMessage.lease_owner.is_(None),
+            OutboxMessage.lease_owner == alert.lease_owner)).values(
+        status="skipped", last_error=f"carried by {alert.purpose} #{alert.id}"))
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 def update_problem(session: Session, row: OutboxMessage) -> str | None:
@@ -42,8 +50,18 @@ def update_problem(session: Session, row: OutboxMessage) -> str | None:
         return "the contact point is no longer active"
     if is_opted_out(session, row.channel, row.address):
         return f"the contact point's {row.channel} address takes no messages"
-    if already_in_alert(session, row):
-        return "the alert sent after it already carried the addition"
+    return None
+
+
+def notice_problem(session: Session, row: OutboxMessage) -> str | None:
+    """Say why a notice to a reporter must not be sent, or None when it may go."""
+    contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
+    if contact is None:
+        return "the reporter's contact no longer exists"
+    if contact.opted_out:
+        return "the reporter opted out"
+    if not isinstance(row.payload.get("text"), str) or not row.payload["text"].strip():
+        return "malformed payload: no text"
     return None
 
 

@@ -116,13 +116,21 @@ def standard_worker(settings: Settings, db: Database, *,
     from alerts.deadlines import Deadlines
     from alerts.escalation import escalate_due, escalate_now
     from service.deadlines import in_effect
+    from service.expiry import file_abandoned
+    from service.setup import build_conversations
 
     deadlines = Deadlines.load(settings.escalation_file or None)
-    render = partial(prepare, catalogs=catalogs or Catalogs.load(), settings=settings)
+    catalogs = catalogs or Catalogs.load()
+    render = partial(prepare, catalogs=catalogs, settings=settings)
+    conversations = build_conversations(db, settings, catalogs=catalogs)
 
     def check(session: Session, now: datetime) -> None:
         """Escalate every alert left unacknowledged past its deadline (as set right now)."""
         escalate_due(session, now, in_effect(session, deadlines))
 
-    return build_worker(settings, db, ticks=(check,), senders=senders, clock=clock,
+    def abandoned(session: Session, now: datetime) -> None:
+        """File what conversations left unanswered hold (a child at risk): nothing is lost."""
+        file_abandoned(session, now, conversations)
+
+    return build_worker(settings, db, ticks=(check, abandoned), senders=senders, clock=clock,
                         prepare=render, on_permanent=escalate_now)

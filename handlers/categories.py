@@ -6,6 +6,9 @@ from handlers.i18n import Msg, msg
 from handlers.steps import Choice
 from handlers.types import Text
 
+# The category of a child in danger reported before the reporter said what the concern is.
+UNKNOWN_CATEGORY = "unknown"
+
 KINDS: dict[str, Msg] = {
     "hazard": msg("Public hazard"),
     "child_at_risk": msg("Child at risk"),
@@ -95,5 +98,7 @@ def label(choices: tuple[Choice, ...], key: str) -> Text:
 
 def category_label(kind: str, category: str) -> Text:
     """Return the label of a report's category for its kind."""
+    if category == UNKNOWN_CATEGORY:
+        return msg("concern not said yet")
     table = {"hazard": HAZARDS, "child_at_risk": CHILD_CONCERNS, "dropout": DROPOUT_STATUSES}
     return label(table.get(kind, ()), category)

@@ -18,7 +18,7 @@ BACK_TO_SUMMARY = "summary"
 def summary(ctx: Context, flow: Flow, state: State) -> Reply:
     """Show every answer that will be filed, and ask whether to send."""
     lines: list[Msg | Verbatim] = [msg("Please check your report ({title}):", title=flow.title)]
-    for step in flow.applicable(state.answers):
+    for step in flow.applicable(state.answers, ctx.channel):
         if step.name in state.answers:
             lines.append(msg("{question}: {answer}", question=step.title,
                              answer=step.show(state.answers[step.name], ctx)))
@@ -26,9 +26,9 @@ def summary(ctx: Context, flow: Flow, state: State) -> Reply:
     return Reply(tuple(lines), as_options(CONFIRM))
 
 
-def change_list(flow: Flow, state: State) -> Reply:
+def change_list(ctx: Context, flow: Flow, state: State) -> Reply:
     """Ask which answer to change, listing the ones given."""
-    options = [Option(s.name, s.title) for s in flow.applicable(state.answers)
+    options = [Option(s.name, s.title) for s in flow.applicable(state.answers, ctx.channel)
                if s.name in state.answers]
     options.append(Option(BACK_TO_SUMMARY, msg("Back to the summary")))
     return Reply((msg("Which answer do you want to change?"),), tuple(options))
@@ -42,7 +42,8 @@ def confirm_choice(ctx: Context) -> str | Msg:
 
 def change_choice(ctx: Context, flow: Flow, state: State) -> str | Msg:
     """Return the step name picked from the change list (or "summary"), or the error."""
-    choices = tuple(Choice(s.name, s.title) for s in flow.applicable(state.answers)
+    choices = tuple(Choice(s.name, s.title)
+                    for s in flow.applicable(state.answers, ctx.channel)
                     if s.name in state.answers)
     chosen = pick((*choices, Choice(BACK_TO_SUMMARY, msg("Back to the summary"))), ctx)
     return chosen if isinstance(chosen, Msg) else chosen.key

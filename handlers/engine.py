@@ -6,18 +6,19 @@ Pure: it consults the `World` for facts and never touches a network or a databas
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from handlers import confirm, dropout, language, menu, status
-from handlers.flow import Accept, Context, Flow, Reject, State, Stay, Translator
+from handlers.expiry import expire, expired
+from handlers.flow import Accept, Context, Flow, Outcome, Reject, State, Stay, Translator
 from handlers.flows import FLOWS
 from handlers.focal import focal_command
-from handlers.i18n import Msg, msg
+from handlers.i18n import Msg, Verbatim, msg
 from handlers.keywords import Command, command_of
 from handlers.steps import pick
-from handlers.types import ChangeStatus, Effect, Inbound, Reply, SetLanguage, World
+from handlers.types import ChangeStatus, Effect, FileReport, Inbound, Reply, SetLanguage, World
 
 log = logging.getLogger(__name__)
 TIMEOUT = timedelta(minutes=30)
@@ -26,21 +27,16 @@ CONFIRM_STEP = "confirm"
 CHANGE_STEP = "change"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What one message leads to: the state to save, replies to send, effects to carry out."""
-
-    state: State
-    replies: tuple[Reply, ...]
-    effects: tuple[Effect, ...] = ()
-
-
 def advance(state: State, inbound: Inbound, world: World, translate: Translator,
             timeout: timedelta = TIMEOUT) -> Outcome:
     """Take one message through the conversation; never raises, never leaves a dead end."""
-    state, notices, effects = _arrive(state, inbound, timeout)
+    state, effects = _arrive(state, inbound)
     ctx = Context(inbound, world, translate, state.language, inbound.at)
+    notices: tuple[Reply, ...] = ()
     try:
+        if expired(state, inbound.at, timeout):
+            closed = expire(state, ctx, timeout)
+            state, notices, effects = closed.state, closed.replies, (*effects, *closed.effects)
         outcome = _dispatch(state, ctx)
     except Exception:  # a bug must cost one message, never the person's way forward
         log.exception("engine failed on a %s message; starting afresh", inbound.channel)
@@ -52,32 +48,12 @@ def advance(state: State, inbound: Inbound, world: World, translate: Translator,
     return Outcome(final, (*notices, *outcome.replies), (*effects, *outcome.effects))
 
 
-def _arrive(state: State, inbound: Inbound,
-            timeout: timedelta) -> tuple[State, tuple[Reply, ...], tuple[Effect, ...]]:
-    """Pick the language on first contact and expire a conversation left idle too long."""
-    notices: tuple[Reply, ...] = ()
-    effects: tuple[Effect, ...] = ()
+def _arrive(state: State, inbound: Inbound) -> tuple[State, tuple[Effect, ...]]:
+    """Pick the language of a first message from the device's language, when it has one."""
     hinted = language.from_hint(inbound.language_hint)
     if not state.known and hinted and hinted != state.language:
-        state = replace(state, language=hinted)
-        effects = (SetLanguage(hinted),)
-    last = _parse_time(state.last_at)
-    busy = state.flow is not None or state.step is not None or state.aside is not None
-    if busy and last is not None and inbound.at - last > timeout:
-        minutes = int(timeout.total_seconds() // 60)
-        notices = (Reply((msg("Your previous conversation was closed after {minutes} minutes "
-                              "without an answer, and nothing was sent. Let's start again.",
-                              minutes=minutes),)),)
-        state = replace(state.idle(), step=None)
-    return state, notices, effects
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    """Read a stored ISO time, ignoring anything malformed."""
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+        return replace(state, language=hinted), (SetLanguage(hinted),)
+    return state, ()
 
 
 def _dispatch(state: State, ctx: Context) -> Outcome:
@@ -189,24 +165,54 @@ def start_flow(state: State, ctx: Context, name: str,
     return _next(begun, ctx, flow)
 
 
-def _next(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = ()) -> Outcome:
+def _next(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = (),
+          effects: tuple[Effect, ...] = ()) -> Outcome:
     """Ask the next unanswered question, or show the summary, or file when all is known."""
-    step = flow.next_step(state.answers)
+    step = flow.next_step(state.answers, ctx.channel)
     if step is not None:
         state = replace(state, step=step.name, pending={})
-        return Outcome(state, (*before, step.ask(ctx, state)))
+        return Outcome(state, (*before, step.ask(ctx, state)), effects)
+    if state.filed is not None:
+        return _complete(state, ctx, flow, before, effects)
     if flow.confirm:
         state = replace(state, step=CONFIRM_STEP, pending={}, editing=False)
-        return Outcome(state, (*before, confirm.summary(ctx, flow, state)))
+        return Outcome(state, (*before, confirm.summary(ctx, flow, state)), effects)
     return _finish(state, ctx, flow, before)
 
 
 def _finish(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = ()) -> Outcome:
     """Hand the answers to the flow's finish and go back to idle."""
-    applicable = {s.name for s in flow.applicable(state.answers)}
+    applicable = {s.name for s in flow.applicable(state.answers, ctx.channel)}
     kept = {k: v for k, v in state.answers.items() if k in applicable or flow.step(k) is None}
     finished = flow.finish(ctx, replace(state, answers=kept))
     return Outcome(state.idle(), (*before, *finished.replies), finished.effects)
+
+
+def _after_answer(state: State, ctx: Context, flow: Flow,
+                  before: tuple[Reply, ...]) -> Outcome:
+    """Carry an accepted answer on: to the report already filed, or file early, then go on."""
+    if state.filed is not None and flow.supplement is not None:
+        if flow.next_step(state.answers, ctx.channel) is None:
+            return _complete(state, ctx, flow, before)
+        return _next(state, ctx, flow, before, (flow.supplement(ctx, state, False),))
+    early = flow.early(ctx, state) if flow.early is not None else None
+    if early is not None:
+        filed = next((e.draft.reference for e in early.effects if isinstance(e, FileReport)),
+                     None)
+        state = replace(state, filed=filed, filed_with=tuple(state.answers))
+        return _next(state, ctx, flow, (*before, *early.replies), early.effects)
+    if flow.reassure is not None and not state.told and flow.keeps(state):
+        state = replace(state, told=True)
+        before = (*before, Reply((flow.reassure,)))
+    return _next(state, ctx, flow, before)
+
+
+def _complete(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = (),
+              effects: tuple[Effect, ...] = ()) -> Outcome:
+    """End a flow filed early: the last answers go to the report, with thanks."""
+    added = (flow.supplement(ctx, state, True),) if flow.supplement is not None else ()
+    closing = flow.closing(ctx, state) if flow.closing is not None else ()
+    return Outcome(state.idle(), (*before, *closing), (*effects, *added))
 
 
 def _at_step(state: State, ctx: Context, flow: Flow) -> Outcome:
@@ -225,7 +231,7 @@ def _at_step(state: State, ctx: Context, flow: Flow) -> Outcome:
         answered = replace(state, answers={k: v for k, v in answers.items() if v is not None})
         if result.done:
             return _finish(answered, ctx, flow, result.replies)
-        return _next(answered, ctx, flow, result.replies)
+        return _after_answer(answered, ctx, flow, result.replies)
     if isinstance(result, Stay):
         return Outcome(replace(state, pending=result.pending), (result.reply,))
     return Outcome(state, (_again(result, step.ask(ctx, state)),))
@@ -243,12 +249,12 @@ def _at_summary(state: State, ctx: Context, flow: Flow) -> Outcome:
         return Outcome(state, (_again(Reject(chosen), confirm.summary(ctx, flow, state)),))
     if chosen == "send":
         # Answers lost or made necessary by a change are asked before anything is filed.
-        if flow.next_step(state.answers) is not None:
+        if flow.next_step(state.answers, ctx.channel) is not None:
             return _next(state, ctx, flow)
         return _finish(state, ctx, flow)
     if chosen == "change":
         state = replace(state, step=CHANGE_STEP)
-        return Outcome(state, (confirm.change_list(flow, state),))
+        return Outcome(state, (confirm.change_list(ctx, flow, state),))
     return _menu(state, ctx, msg("Cancelled. Nothing was sent."))
 
 
@@ -256,7 +262,7 @@ def _at_change(state: State, ctx: Context, flow: Flow) -> Outcome:
     """Re-ask the answer picked from the change list."""
     chosen = confirm.change_choice(ctx, flow, state)
     if isinstance(chosen, Msg):
-        return Outcome(state, (_again(Reject(chosen), confirm.change_list(flow, state)),))
+        return Outcome(state, (_again(Reject(chosen), confirm.change_list(ctx, flow, state)),))
     step = flow.step(chosen)
     if step is None:
         return _next(state, ctx, flow)
@@ -267,6 +273,11 @@ def _at_change(state: State, ctx: Context, flow: Flow) -> Outcome:
 def _run_command(state: State, ctx: Context, command: Command) -> Outcome:
     """Carry out a global keyword, then take the person back where they were."""
     in_flow = state.flow in FLOWS
+    if command.name in ("cancel", "menu") and in_flow and state.filed is not None:
+        return _menu(state, ctx, msg(
+            "Your report {reference} was already sent, because the child is in danger, and it "
+            "stays with those who received it. The remaining questions were skipped.",
+            reference=Verbatim(state.filed)))
     if command.name in ("cancel", "menu"):
         lead = msg("Cancelled. Nothing was sent.") if in_flow else None
         if command.name == "cancel" and not in_flow:
@@ -291,7 +302,7 @@ def _resume(state: State, ctx: Context, *before: Reply) -> Outcome:
     if state.step == CONFIRM_STEP:
         return Outcome(state, (*before, confirm.summary(ctx, flow, state)))
     if state.step == CHANGE_STEP:
-        return Outcome(state, (*before, confirm.change_list(flow, state)))
+        return Outcome(state, (*before, confirm.change_list(ctx, flow, state)))
     step = flow.step(state.step)
     if step is None:
         return _next(state, ctx, flow, before)
@@ -303,10 +314,16 @@ def _back(state: State, ctx: Context) -> Outcome:
     flow = FLOWS.get(state.flow or "")
     if flow is None:
         return _menu(state, ctx)
-    answered = [s for s in flow.applicable(state.answers) if s.name in state.answers]
+    answered = [s for s in flow.applicable(state.answers, ctx.channel)
+                if s.name in state.answers]
     current = flow.step(state.step)
     if current is not None and current.name in state.answers:
         answered = answered[: answered.index(current)]
+    answered = [s for s in answered if s.name not in state.filed_with]
+    if not answered and state.filed is not None:
+        return _resume(state, ctx, Reply((msg(
+            "The answers before this question were already sent with report {reference}; "
+            "they cannot be changed here.", reference=Verbatim(state.filed)),)))
     if not answered:
         return _resume(state, ctx, Reply((msg("This is the first question."),)))
     previous = answered[-1]

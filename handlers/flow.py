@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from handlers.i18n import Msg
-from handlers.types import Effect, Inbound, Reply, Text, World
+from handlers.types import AddToReport, Effect, Inbound, Reply, Text, World
 
 
 class Translator(Protocol):
@@ -37,6 +37,9 @@ class State:
     aside: str | None = None  # an engine question outside the flow (the language choice)
     last_at: str | None = None  # ISO time of the last message
     known: bool = False  # has written before (greet only once)
+    filed: str | None = None  # the reference filed before the flow ended (a child in danger)
+    filed_with: tuple[str, ...] = ()  # the answers it was filed with: no going back on them
+    told: bool = False  # the person was told that what they said will reach someone
 
     def to_json(self) -> dict[str, Any]:
         """Return the state as plain JSON for the database."""
@@ -44,6 +47,7 @@ class State:
             "language": self.language, "flow": self.flow, "step": self.step,
             "answers": self.answers, "pending": self.pending, "editing": self.editing,
             "aside": self.aside, "last_at": self.last_at, "known": self.known,
+            "filed": self.filed, "filed_with": list(self.filed_with), "told": self.told,
         }
 
     @classmethod
@@ -62,12 +66,16 @@ class State:
             aside=data.get("aside") if isinstance(data.get("aside"), str) else None,
             last_at=data.get("last_at") if isinstance(data.get("last_at"), str) else None,
             known=bool(data.get("known")),
+            filed=data.get("filed") if isinstance(data.get("filed"), str) else None,
+            filed_with=tuple(str(name) for name in data.get("filed_with") or ()
+                             if isinstance(name, str)),
+            told=bool(data.get("told")),
         )
 
     def idle(self) -> State:
         """Return this state with no active flow (language and greeting kept)."""
         return replace(self, flow=None, step=None, answers={}, pending={}, editing=False,
-                       aside=None)
+                       aside=None, filed=None, filed_with=(), told=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ class Context:
     translate: Translator
     language: str
     now: datetime
+
+    @property
+    def channel(self) -> str:
+        """Return the channel the person writes on."""
+        return self.inbound.channel
 
     def fold_label(self, text: Text) -> str:
         """Return a label as the person sees it, folded for comparison."""
@@ -152,6 +165,15 @@ class Step(Protocol):
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one message leads to: the state to save, replies to send, effects to carry out."""
+
+    state: State
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finished:
     """What a flow hands back when the person confirms: effects and the closing reply."""
 
@@ -161,7 +183,13 @@ class Finished:
 
 @dataclass(frozen=True)
 class Flow:
-    """A conversation declared as data: named steps, a summary, and what to do at the end."""
+    """A conversation declared as data: named steps, a summary, and what to do at the end.
+
+    Most flows file once, after the summary. A flow with `early` files as soon as it returns
+    a draft (a child in danger, once the place is known); every later answer then goes to
+    that report through `supplement`, and the flow ends without a summary. A flow with
+    `abandoned` files what it has when the person stops answering, if `keep_if` holds.
+    """
 
     name: str
     title: Msg
@@ -170,15 +198,31 @@ class Flow:
     confirm: bool = True  # show a summary and ask before filing
     intro: Callable[[Context, State], tuple[Reply, ...]] | None = None
     gate: Callable[[Context], Msg | None] | None = None  # refuse to start, with a reason
+    # Steps asked only on some channels (no photo question by SMS), by step name.
+    only_on: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    early: Callable[[Context, State], Finished | None] | None = None
+    supplement: Callable[[Context, State, bool], AddToReport] | None = None
+    closing: Callable[[Context, State], tuple[Reply, ...]] | None = None
+    keep_if: Condition | None = None
+    abandoned: Callable[[Context, State], Finished] | None = None
+    # Said once, after an answer, when `keep_if` first holds: "this will reach someone".
+    reassure: Msg | None = None
 
     def step(self, name: str | None) -> Step | None:
         """Return the step called `name`, if the flow has one."""
         return next((s for s in self.steps if s.name == name), None)
 
-    def applicable(self, answers: dict[str, Any]) -> list[Step]:
-        """Return the steps that apply given the answers so far."""
-        return [s for s in self.steps if s.when is None or s.when(answers)]
+    def applicable(self, answers: dict[str, Any], channel: str | None = None) -> list[Step]:
+        """Return the steps that apply given the answers so far (and the channel, if known)."""
+        return [s for s in self.steps if (s.when is None or s.when(answers))
+                and (channel is None or channel in self.only_on.get(s.name, {channel}))]
 
-    def next_step(self, answers: dict[str, Any]) -> Step | None:
+    def next_step(self, answers: dict[str, Any], channel: str | None = None) -> Step | None:
         """Return the first applicable step not yet answered, or None when all are."""
-        return next((s for s in self.applicable(answers) if s.name not in answers), None)
+        return next((s for s in self.applicable(answers, channel) if s.name not in answers),
+                    None)
+
+    def keeps(self, state: State) -> bool:
+        """Tell whether an abandoned conversation of this flow holds a report to file."""
+        return (self.abandoned is not None and self.keep_if is not None
+                and state.filed is None and self.keep_if(state.answers))

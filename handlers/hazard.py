@@ -8,7 +8,7 @@ from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import msg
 from handlers.nearby import NEW, SameAsNearby, joined, nearby_reports
 from handlers.place import AskPlace, place_from
-from handlers.steps import Choose, FreeText, Photo
+from handlers.steps import PHOTO_CHANNELS, Choose, FreeText, Photo
 
 
 def finish(ctx: Context, state: State) -> Finished:
@@ -43,4 +43,6 @@ HAZARD = Flow(
                  msg("Describe the danger in a few words (what, exactly where)."), max_length=500),
     ),
     finish=finish,
+    # SMS carries no photo: the question is asked only where one can be sent.
+    only_on={"photo": PHOTO_CHANNELS},
 )

@@ -12,6 +12,8 @@ from handlers.i18n import Msg, Verbatim, msg, nmsg
 from handlers.types import Option, Reply, Text
 from routing.text import fold
 
+# Channels on which a person can send a photo (the terminal and the simulator name theirs).
+PHOTO_CHANNELS = frozenset({"telegram", "whatsapp"})
 SKIP_WORDS = frozenset({"skip", "kalo", "anashkalo", "pa", "preskoci", "preskoči", "-", "jo foto"})
 YES_WORDS = ("po", "yes", "da", "y", "ok", "sakte", "eshte", "tacno")
 NO_WORDS = ("jo", "no", "ne", "n", "gabim", "nije")
@@ -89,6 +91,12 @@ class Choose:
 
 YES = Choice("yes", msg("Yes"), YES_WORDS)
 NO = Choice("no", msg("No"), NO_WORDS)
+# "Maybe" or "I don't know" to "is the child in danger now?" is answered as a yes: when in
+# doubt, the numbers to call are shown and the report goes out as urgent.
+MAYBE_WORDS = ("ndoshta", "mbase", "nuk e di", "s'e di", "se di", "nuk jam i sigurt",
+               "nuk jam e sigurt", "mozda", "ne znam", "nisam siguran", "nisam sigurna",
+               "maybe", "not sure", "don't know", "dont know", "i don't know", "perhaps")
+DANGER_YES = Choice("yes", msg("Yes"), YES_WORDS + MAYBE_WORDS)
 
 
 def yes_no(ctx: Context) -> bool | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
+from handlers.expiry import keeps
 from handlers.flow import State, Translator
 from handlers.types import AddToReport, ChangeStatus, FileReport, Inbound, JoinReport, Reply
 from models import Contact, ConversationSession, ProcessedInbound
@@ -35,7 +36,8 @@ LOCK_SESSION = (update(SESSIONS)
                 .returning(SESSIONS.c.id, SESSIONS.c.state))
 NEW_SESSION = insert(SESSIONS).returning(SESSIONS.c.id)
 SAVE_SESSION = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
-                .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
+                .values(state=bindparam("b_state"), updated_at=bindparam("b_at"),
+                        expires_at=bindparam("b_expires")))
 CONTACTS = cast(Table, Contact.__table__)
 FIND_CONTACT = select(CONTACTS.c.id, CONTACTS.c.language).where(
     CONTACTS.c.channel == bindparam("b_channel"), CONTACTS.c.address == bindparam("b_address"))
@@ -128,10 +130,18 @@ class Conversations:
                     if added is not None:
                         outcome = replace(outcome, replies=(*outcome.replies, added))
         session.connection().execute(SAVE_SESSION, {
-            "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at})
+            "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at,
+            "b_expires": self.files_at(outcome.state, inbound.at)})
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)
         self._remember(session, inbound, external_id, replies)
         return Turn(replies, language, False, tuple(filed))
+
+    def files_at(self, state: State, at: datetime) -> datetime | None:
+        """Return when the worker must file what an abandoned conversation holds, if anything.
+
+        The simulator's conversations are left to the engine: the worker files real reports.
+        """
+        return at + self.timeout if keeps(state) and not self.simulated else None
 
     @staticmethod
     def _remember(session: Session, inbound: Inbound, external_id: str | None,

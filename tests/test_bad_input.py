@@ -17,7 +17,6 @@ from tests.test_dialogs import (
     DANGER,
     DAYS,
     HAZARD_KIND,
-    HAZARD_PHOTO,
     HAZARD_WHAT,
     HAZARD_WHERE,
     PUPIL,
@@ -32,10 +31,9 @@ BAD = ["", "   ", "\U0001f642\U0001f642\U0001f642", "x" * 5000, "/sticker", "/lo
 NOT_A_CHOICE = ["99", "0", "-1", "blah blah", "<script>alert(1)</script>"]
 FLOWS = {
     "hazard": ("1", [(HAZARD_KIND, "1", True), (HAZARD_WHERE, "Drenas", False),
-                     (HAZARD_PHOTO, "kalo", False), (HAZARD_WHAT, "Gropë e thellë", False),
-                     (SEND, "po", True)]),
-    "child_at_risk": ("2", [(DANGER, "jo", True), (CONCERN, "1", True), (AGE, "1", True),
-                            (SEX, "3", True), (CHILD_WHERE, "Prizren", False),
+                     (HAZARD_WHAT, "Gropë e thellë", False), (SEND, "po", True)]),
+    "child_at_risk": ("2", [(DANGER, "jo", True), (CONCERN, "1", True),
+                            (CHILD_WHERE, "Prizren", False), (AGE, "1", True), (SEX, "3", True),
                             (CHILD_WHAT, "Një fëmijë punon natën", False),
                             (CONTACT, "1", True), (SEND, "po", True)]),
     "dropout": ("3", [(SITUATION, "2", True), (CLASS, "7A", False), (PUPIL, "AK", False),

@@ -20,9 +20,8 @@ from tests.dialog import Chat, references, rows
 from tests.test_lifecycle import file_hazard, report_of
 
 SETTINGS = Settings(public_base_url="https://sinjalizo.example")
-URGENT_CHILD = rows(("menu", ""), ("2", ""), ("PO", ""), ("1", ""), ("2", ""), ("3", ""),
-                    ("prishtinë", ""), ("Fqinji e rrah djalin çdo natë", ""), ("1", ""),
-                    ("po", "R-"))
+URGENT_CHILD = rows(("menu", ""), ("2", ""), ("PO", ""), ("prishtinë", "R-"), ("1", ""),
+                    ("2", ""), ("3", ""), ("Fqinji e rrah djalin çdo natë", ""), ("1", "R-"))
 REPORTER = "+38349111222"
 
 

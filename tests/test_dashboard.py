@@ -18,7 +18,8 @@ from tests.dialog import Chat, references
 from tests.fake_telegram import PHOTO_BYTES
 from tests.test_dialogs import CHILD_IN_DANGER, HAZARD_BY_SMS
 
-PRIZREN_CHILD = tuple((said.replace("prishtinë", "prizren"), wanted if said != "po" else "R-")
+PRIZREN_CHILD = tuple((said.replace("prishtinë", "prizren"),
+                       wanted if said != "prishtinë" else "R-")
                       for said, wanted in CHILD_IN_DANGER)
 
 
