@@ -116,9 +116,18 @@ def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
     yield from _kind_lines(report)
     if report.description:
         yield msg("Description: {description}", description=Verbatim(report.description))
+    yield from words_lines(report)
     link = f"{base_url.rstrip('/')}/reports/{report.reference}"
     yield msg("Details: {link}", link=Verbatim(link))
     yield msg("To acknowledge, reply OK {reference}", reference=reference)
+
+
+def words_lines(report: Report) -> Iterator[Msg]:
+    """Yield the reporter's own sentences that answered a choice (kept beside the choice)."""
+    details = report.details if isinstance(report.details, dict) else {}
+    words = details.get("words")
+    for text in (words.values() if isinstance(words, dict) else ()):
+        yield msg("In the reporter's own words: {text}", text=Verbatim(str(text)))
 
 
 def _kind_lines(report: Report) -> Iterator[Msg]:

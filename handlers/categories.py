@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from handlers.choices import Choice
 from handlers.i18n import Msg, msg
-from handlers.steps import Choice
 from handlers.types import Text
+from handlers.words import DONT_KNOW
 
 # The category of a child in danger reported before the reporter said what the concern is.
 UNKNOWN_CATEGORY = "unknown"
@@ -15,29 +16,54 @@ KINDS: dict[str, Msg] = {
     "dropout": msg("School dropout"),
 }
 
+# Words are whole answers; stems are word beginnings that hint at an option inside a sentence
+# (see handlers/choices.py), in Albanian, Serbian and English, folded.
 HAZARDS = (
-    Choice("open_pit", msg("Uncovered pit or manhole"), ("grope", "pusete", "pit")),
-    Choice("riverbed", msg("Unprotected riverbed or canal"), ("lum", "lumi", "kanal")),
-    Choice("dump", msg("Dump or rubbish"), ("deponi", "mbeturina", "smece")),
-    Choice("ruin", msg("Ruin or abandoned building"), ("rrenoje", "ndertese")),
-    Choice("playground", msg("Damaged playground or toys"), ("kend lojerash", "lodra")),
-    Choice("traffic", msg("Unsafe pavement or crossing"), ("trotuar", "vendkalim")),
-    Choice("stray_dogs", msg("Stray dogs"), ("qen", "psi", "dogs")),
-    Choice("school_area", msg("Danger near a school"), ("shkolle", "shkolla", "skola")),
-    Choice("water", msg("Sewage or no drinking water"), ("uje", "ujera", "voda")),
-    Choice("other", msg("Other"), ("tjeter", "drugo")),
+    Choice("open_pit", msg("Uncovered pit or manhole"),
+           ("grope", "pusete", "pit", "manhole", "rupa", "sahta"),
+           ("grop", "puset", "kapak", "rup", "sahta", "manhole", "hole")),
+    Choice("riverbed", msg("Unprotected riverbed or canal"), ("lum", "lumi", "kanal", "reka"),
+           ("lum", "perro", "perrua", "reka", "reci", "potok", "river", "canal")),
+    Choice("dump", msg("Dump or rubbish"), ("deponi", "mbeturina", "smece", "plehra"),
+           ("depon", "mbetur", "pleh", "smec", "djubr", "otpad", "rubbish", "garbage", "trash")),
+    Choice("ruin", msg("Ruin or abandoned building"), ("rrenoje", "ndertese"),
+           ("rrenoj", "rrenu", "ndertes", "shemb", "rusevin", "ruin", "building")),
+    Choice("playground", msg("Damaged playground or toys"), ("kend lojerash", "lodra"),
+           ("lojer", "lojr", "kend", "lodr", "lekunds", "igralist", "ljuljas", "tobogan",
+            "playground")),
+    Choice("traffic", msg("Unsafe pavement or crossing"), ("trotuar", "vendkalim"),
+           ("trotuar", "trotoar", "vendkalim", "semafor", "vetur", "makin", "trafik", "pesack",
+            "kryqezim", "crossing", "pavement", "sidewalk")),
+    Choice("stray_dogs", msg("Stray dogs"), ("qen", "psi", "dogs", "qent"),
+           ("qent", "qenve", "qenit", "qene", "psi", "pasa", "dog", "kafsh", "lavir")),
+    Choice("school_area", msg("Danger near a school"), ("shkolle", "shkolla", "skola"),
+           ("shkoll", "skol", "school", "oborr", "nxenes")),
+    Choice("water", msg("Sewage or no drinking water"), ("uje", "ujera", "voda"),
+           ("uje", "ujer", "kanalizim", "kanalizacij", "vod", "pijsh", "sewage", "water")),
+    Choice("other", msg("Other"), ("tjeter", "drugo", "other")),
 )
 
 CHILD_CONCERNS = (
-    Choice("violence", msg("Violence or abuse"), ("dhune", "abuzim", "nasilje")),
-    Choice("sexual_abuse", msg("Sexual abuse"), ("abuzim seksual", "seksualno")),
-    Choice("neglect", msg("Neglect or no parental care"), ("neglizhim", "zanemarivanje")),
-    Choice("labour", msg("Hard or dangerous work"), ("pune", "rad")),
-    Choice("street", msg("Child in the street or begging"), ("rruge", "lypje", "prosjacenje")),
-    Choice("trafficking", msg("Trafficking"), ("trafikim", "trgovina")),
-    Choice("disability", msg("Child with disabilities without care"), ("aftesi", "invaliditet")),
-    Choice("school", msg("Dropout or not enrolled"), ("braktisje", "mosregjistrim")),
-    Choice("other", msg("Other"), ("tjeter", "drugo")),
+    Choice("violence", msg("Violence or abuse"), ("dhune", "dhuna", "abuzim", "nasilje"),
+           ("dhun", "rrah", "godit", "godas", "qell", "maltret", "keqtrajt", "kercen", "abuz",
+            "nasilj", "tuc", "zlostavlj", "violen", "beat", "hit")),
+    Choice("sexual_abuse", msg("Sexual abuse"), ("abuzim seksual", "seksualno", "seksual"),
+           ("seksual", "perdhun", "ngacm", "abuz", "silov", "sexual", "molest", "rape")),
+    Choice("neglect", msg("Neglect or no parental care"), ("neglizhim", "zanemarivanje"),
+           ("neglizh", "vetem", "lene", "uri", "ngren", "pa ushqim", "kujdes", "braktis",
+            "zanemar", "gladn",
+            "sam kod", "neglect", "alone", "hungry")),
+    Choice("labour", msg("Hard or dangerous work"), ("pune", "rad"),
+           ("pun", "ndertim", "bujqes", "rad", "work", "labo")),
+    Choice("street", msg("Child in the street or begging"), ("rruge", "lypje", "prosjacenje"),
+           ("lyp", "rrug", "prosj", "ulic", "street", "beg")),
+    Choice("trafficking", msg("Trafficking"), ("trafikim", "trgovina"),
+           ("trafik", "trgovin", "traffick", "rremb", "otmic", "shes", "shit", "prodaj")),
+    Choice("disability", msg("Child with disabilities without care"), ("aftesi", "invaliditet"),
+           ("aftesi", "invalid", "hendikep", "paaftes", "potreb", "autiz", "disab")),
+    Choice("school", msg("Dropout or not enrolled"), ("braktisje", "mosregjistrim"),
+           ("shkoll", "braktis", "regjistr", "mesim", "skol", "school")),
+    Choice("other", msg("Other"), ("tjeter", "drugo", "other")),
 )
 
 DROPOUT_STATUSES = (
@@ -57,17 +83,23 @@ DROPOUT_REASONS = (
 )
 
 AGE_BANDS = (
-    Choice("0-5", msg("0 to 5 years")),
-    Choice("6-11", msg("6 to 11 years")),
-    Choice("12-14", msg("12 to 14 years")),
-    Choice("15-17", msg("15 to 17 years")),
-    Choice("unknown", msg("I don't know"), ("nuk e di", "ne znam")),
+    Choice("0-5", msg("0\u20135 years")),
+    Choice("6-11", msg("6\u201311 years")),
+    Choice("12-14", msg("12\u201314 years")),
+    Choice("15-17", msg("15\u201317 years")),
+    Choice("unknown", msg("I don't know"), DONT_KNOW),
 )
 
 SEXES = (
-    Choice("girl", msg("Girl"), ("vajze", "devojcica", "f")),
-    Choice("boy", msg("Boy"), ("djale", "decak", "m")),
-    Choice("unknown", msg("I'd rather not say / don't know"), ("nuk e di", "ne znam")),
+    Choice("girl", msg("Girl"), ("vajze", "vajza", "goce", "goca", "cupe", "cupa", "femer",
+                                 "devojcica", "devojka", "zensko", "girl", "f", "female"),
+           ("vajz", "goc", "cup", "femr", "devoj", "zensk", "girl")),
+    Choice("boy", msg("Boy"), ("djale", "djali", "cun", "cuni", "mashkull", "decak", "musko",
+                               "boy", "m", "male"),
+           ("djal", "cun", "mashk", "decak", "musk", "boy")),
+    Choice("unknown", msg("I'd rather not say / don't know"),
+           (*DONT_KNOW, "nuk dua te them", "s dua te them", "sdua", "ne zelim da kazem",
+            "prefer not", "rather not")),
 )
 
 ROLES: dict[str, Msg] = {

@@ -12,20 +12,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.age import AskAge
 from handlers.categories import AGE_BANDS, CHILD_CONCERNS, SEXES, UNKNOWN_CATEGORY
 from handlers.emergency import country_of, emergency_reply
-from handlers.filing import file_report, make_draft, target_text
+from handlers.filing import file_report, make_draft, said, target_text
 from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import Verbatim, msg
 from handlers.place import AskPlace, place_from
 from handlers.steps import DANGER_YES, NO, Choice, Choose, FreeText
 from handlers.types import AddToReport, FileReport, Reply
+from handlers.words import NO_WORDS, YES_WORDS
 
 CONTACT_CHOICES = (
     Choice("anonymous", msg("Stay anonymous"),
-           ("anonim", "anonimno", "anonymous", "a", "jo", "no", "ne", "nuk", "mos")),
+           ("anonim", "anonimno", "anonymous", "mos me kontaktoni", "mos me telefononi",
+            "mos me thirrni", "ne kontaktirajte me", "ne zovite me", *NO_WORDS),
+           ("anonim", "mos me", "pa emer", "ne zovite", "don t call")),
     Choice("callback", msg("You may contact me here"),
-           ("kontakt", "kontaktoni", "callback", "po", "yes", "da", "ok", "mundeni", "moze")),
+           ("kontakt", "kontaktoni", "callback", "mundeni", "moze", *YES_WORDS),
+           ("kontakt", "telefon", "thirr", "pozov", "zov", "call")),
 )
 CHILD_WHERE = msg("Where is the child? Share your location with the button, or write the "
                   "village and the municipality.")
@@ -56,8 +61,9 @@ def where(answers: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def details(answers: dict[str, Any]) -> dict[str, Any]:
-    """Return the child's details known so far (age band and sex)."""
-    known = {"age_band": answers.get("age"), "sex": answers.get("sex")}
+    """Return the child's details known so far, and the reporter's words where they chose."""
+    known = {"age_band": answers.get("age"), "sex": answers.get("sex"),
+             "words": said(answers) or None}
     return {key: value for key, value in known.items() if value is not None}
 
 
@@ -149,11 +155,12 @@ CHILD_AT_RISK = Flow(
                  when=in_danger),
         Choose("concern", msg("Concern"), msg("What are you worried about?"), CHILD_CONCERNS),
         AskPlace("place", msg("Place"), CHILD_WHERE, CHILD_WHERE_SMS, when=not_in_danger),
-        Choose("age", msg("Age"), msg("About how old is the child?"), AGE_BANDS),
+        AskAge("age", msg("Age"), msg("About how old is the child?"), AGE_BANDS),
         Choose("sex", msg("Sex"), msg("Is the child a girl or a boy?"), SEXES),
         FreeText("description", msg("Description"),
                  msg("Describe what you saw or know. Please do not write the child's full name."),
-                 max_length=1000),
+                 example=msg("the two children of the neighbours are left alone at home all "
+                             "day and have nothing to eat.")),
         Choose("contact", msg("Contact"),
                msg("May the social worker contact you here for more details? "
                    "Your name is never shared with anyone else."), CONTACT_CHOICES),

@@ -6,11 +6,14 @@ from handlers.flow import Context, Flow, State
 from handlers.i18n import Msg, Verbatim, msg
 from handlers.steps import Choice, as_options, pick
 from handlers.types import Option, Reply
+from handlers.words import NO_WORDS, YES_WORDS
 
 CONFIRM = (
-    Choice("send", msg("Send"), ("dergo", "dergoje", "po", "yes", "da", "posalji", "ok", "s")),
-    Choice("change", msg("Change an answer"), ("ndrysho", "izmeni", "change", "jo", "no", "ne")),
-    Choice("cancel", msg("Cancel"), ("anulo", "otkazi", "cancel")),
+    Choice("send", msg("Send"), ("dergo", "dergoje", "dergoni", "posalji", "posaljite", "s",
+                                 "send", *YES_WORDS), ("dergo", "posalj", "send")),
+    Choice("change", msg("Change an answer"), ("ndrysho", "izmeni", "promeni", "change",
+                                               *NO_WORDS), ("ndrysho", "izmen", "promen")),
+    Choice("cancel", msg("Cancel"), ("anulo", "otkazi", "cancel"), ("anul", "otkaz")),
 )
 BACK_TO_SUMMARY = "summary"
 

@@ -10,6 +10,12 @@ from handlers.i18n import ListOf, Msg, Verbatim, msg
 from handlers.types import Draft, FileReport, Place, Reply, Routing
 
 
+def said(answers: dict[str, Any]) -> dict[str, str]:
+    """Return the person's own sentences that answered a choice, by question (see steps.py)."""
+    return {key.removeprefix("said_"): str(value) for key, value in answers.items()
+            if key.startswith("said_") and isinstance(value, str)}
+
+
 def target_text(routing: Routing) -> ListOf:
     """Name who a report went to, by role and municipality, never by person."""
     items: list[Msg | Verbatim] = []

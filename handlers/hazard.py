@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.categories import HAZARDS
-from handlers.filing import file_report
+from handlers.filing import file_report, said
 from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import msg
 from handlers.nearby import NEW, SameAsNearby, joined, nearby_reports
@@ -21,6 +21,7 @@ def finish(ctx: Context, state: State) -> Finished:
     return file_report(
         ctx, kind="hazard", category=answers["category"], place=place,
         description=answers["description"], anonymous=True,
+        details={"words": said(answers)} if said(answers) else {},
         photos=tuple(answers.get("photo") or ()),
     )
 
@@ -38,9 +39,11 @@ HAZARD = Flow(
         SameAsNearby("existing", msg("Already reported"),
                      when=lambda answers: bool(answers.get("nearby"))),
         Photo("photo", msg("Photo"),
-              msg("If you can, send a photo of it. Otherwise press Skip.")),
+              msg("If you can, send a photo of it. Otherwise press Skip."),
+              text_to="description"),
         FreeText("description", msg("Description"),
-                 msg("Describe the danger in a few words (what, exactly where)."), max_length=500),
+                 msg("Describe the danger in a few words (what, exactly where)."),
+                 example=msg("an open manhole on the main road, in front of the school.")),
     ),
     finish=finish,
     # SMS carries no photo: the question is asked only where one can be sent.

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from handlers.categories import CHILD_CONCERNS, HAZARDS
 from handlers.flow import Context
 from handlers.i18n import Msg, msg
 from handlers.steps import Choice, as_options
 from handlers.types import Reply
 
+
+def hints(choices: tuple[Choice, ...]) -> tuple[str, ...]:
+    """Return the words and stems that hint at any of a flow's categories, "other" left out."""
+    return tuple(dict.fromkeys(hint for choice in choices if choice.key != "other"
+                               for hint in (*choice.stems, *choice.words)))
+
+
+# A first message that already says what happened ("ka qen endacakë te shkolla") starts
+# the flow it speaks of; one hinting at both asks which.
 MENU = (
-    Choice("hazard", msg("Report a public hazard"), ("rrezik publik", "hazard", "opasnost")),
+    Choice("hazard", msg("Report a public hazard"), ("rrezik publik", "hazard", "opasnost"),
+           ("rrezik publik", "hazard", "opasnost", *hints(HAZARDS))),
     Choice("child_at_risk", msg("Report a child at risk"),
-           ("femije", "femije ne rrezik", "dete", "child")),
-    Choice("dropout", msg("Flag a school dropout (teachers)"), ("braktisje", "dropout")),
-    Choice("status", msg("Status of my report"), ("status", "statusi")),
-    Choice("language", msg("Language / Gjuha / Jezik"), ("gjuha", "jezik", "language")),
-    Choice("help", msg("Help"), ("ndihme", "pomoc", "help")),
+           ("femije", "femije ne rrezik", "dete", "child"),
+           ("femij", "dete", "deca", "dec", "child", "vajz", "djal", *hints(CHILD_CONCERNS))),
+    Choice("dropout", msg("Flag a school dropout (teachers)"), ("braktisje", "dropout"),
+           ("braktis", "nxenes", "dropout")),
+    Choice("status", msg("Status of my report"), ("status", "statusi"),
+           ("status", "gjendj", "raportin tim", "raporti im", "prijav")),
+    Choice("language", msg("Language / Gjuha / Jezik"), ("gjuha", "jezik", "language"),
+           ("gjuh", "jezik", "language")),
+    Choice("help", msg("Help"), ("ndihme", "pomoc", "help"), ("ndihm", "pomo", "help")),
 )
 
 

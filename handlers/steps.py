@@ -7,58 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.flow import Accept, Condition, Context, Reject, State, StepResult
+# Choice, as_options and pick are re-exported: flows have always found them here.
+from handlers.choices import Choice as Choice
+from handlers.choices import as_options as as_options
+from handlers.choices import pick as pick
+from handlers.choices import understand
+from handlers.flow import Accept, Condition, Context, Reject, State, Stay, StepResult
 from handlers.i18n import Msg, Verbatim, msg, nmsg
-from handlers.types import Option, Reply, Text
-from routing.text import fold
+from handlers.types import Reply, Text
+from handlers.words import DONT_KNOW, MAYBE, NO_WORDS, YES_WORDS, tokens
 
 # Channels on which a person can send a photo (the terminal and the simulator name theirs).
 PHOTO_CHANNELS = frozenset({"telegram", "whatsapp"})
-SKIP_WORDS = frozenset({"skip", "kalo", "anashkalo", "pa", "preskoci", "preskoči", "-", "jo foto"})
-YES_WORDS = ("po", "yes", "da", "y", "ok", "sakte", "eshte", "tacno")
-NO_WORDS = ("jo", "no", "ne", "n", "gabim", "nije")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One answer to pick: a slug, its label, and words that also select it in any language."""
-
-    key: str
-    label: Text
-    words: tuple[str, ...] = ()
-
-
-def pick(options: tuple[Choice, ...], ctx: Context) -> Choice | Msg:
-    """Find the option a message selects: button, number, label or word; else the error."""
-    inbound = ctx.inbound
-    if inbound.option is not None:
-        chosen = next((o for o in options if o.key == inbound.option), None)
-        return chosen or msg("That button belongs to an earlier question. Please choose again.")
-    text = fold(inbound.text)
-    if not text:
-        return msg("Please answer with one of the options below.")
-    # "-1" folds to "1"; only a plain number (maybe "2." or "2)") picks by position.
-    if text.isdigit() and inbound.text.strip().rstrip(".)").isdigit():
-        index = int(text) - 1
-        if 0 <= index < len(options):
-            return options[index]
-        return msg("Please answer with a number from 1 to {count}.", count=len(options))
-    if text.isdigit():
-        return msg("Please answer with one of the options below.")
-    for option in options:
-        names = {option.key.replace("_", " "), ctx.fold_label(option.label)}
-        names.update(fold(word) for word in option.words)
-        if text in names:
-            return option
-    starts = [o for o in options if len(text) >= 3 and ctx.fold_label(o.label).startswith(text)]
-    if len(starts) == 1:
-        return starts[0]
-    return msg("Please answer with one of the options below.")
-
-
-def as_options(options: tuple[Choice, ...]) -> tuple[Option, ...]:
-    """Return choices as the neutral options adapters render."""
-    return tuple(Option(o.key, o.label) for o in options)
+# "jo" or "ne" to "send a photo if you can" means there is none.
+SKIP_WORDS = frozenset({"skip", "kalo", "anashkalo", "pa", "preskoci", "preskoči", "-", "jo foto",
+                        "pa foto", "nuk kam", "s kam", "nemam", "bez slike", "no photo", "jo",
+                        "ne", "no", "nuk", "nuk mundem", "ne mogu", "nema", "s'kam", "ska"})
 
 
 @dataclass(frozen=True)
@@ -77,12 +41,19 @@ class Choose:
         return Reply((self.prompt,), as_options(self.options))
 
     def answer(self, ctx: Context, state: State) -> StepResult:
-        """Accept the picked option's slug, or explain what is expected."""
-        chosen = pick(self.options, ctx)
-        if isinstance(chosen, Msg):
-            return Reject(chosen)
+        """Accept the option meant; ask which when a sentence hints at several."""
+        among = [o for o in self.options if o.key in state.pending.get("among", ())]
+        found = understand(tuple(among), ctx) if among else []
+        if not found or isinstance(found, Msg):
+            found = understand(self.options, ctx)
+        if isinstance(found, Msg):
+            return Reject(found)
+        if len(found) > 1:
+            return Stay(narrowed(self.prompt, found), {"among": [o.key for o in found],
+                                                      "said": ctx.inbound.text[:SAID_LIMIT]})
+        chosen = found[0]
         replies = self.after(chosen.key, ctx) if self.after else ()
-        return Accept(chosen.key, replies)
+        return Accept(chosen.key, replies, also=said_also(self.name, ctx, state))
 
     def show(self, value: Any, ctx: Context) -> Text:
         """Return the chosen option's label."""
@@ -93,16 +64,33 @@ YES = Choice("yes", msg("Yes"), YES_WORDS)
 NO = Choice("no", msg("No"), NO_WORDS)
 # "Maybe" or "I don't know" to "is the child in danger now?" is answered as a yes: when in
 # doubt, the numbers to call are shown and the report goes out as urgent.
-MAYBE_WORDS = ("ndoshta", "mbase", "nuk e di", "s'e di", "se di", "nuk jam i sigurt",
-               "nuk jam e sigurt", "mozda", "ne znam", "nisam siguran", "nisam sigurna",
-               "maybe", "not sure", "don't know", "dont know", "i don't know", "perhaps")
-DANGER_YES = Choice("yes", msg("Yes"), YES_WORDS + MAYBE_WORDS)
+DANGER_YES = Choice("yes", msg("Yes"), YES_WORDS + MAYBE + DONT_KNOW + (
+    "urgjent", "tani", "menjehere", "hitno", "odmah", "now", "urgent"), ("rrezik", "opasn",
+                                                                         "danger", "rrah"))
+SAID_LIMIT = 500  # the person's own words kept from a sentence answering a choice
+LONGEST_WORD = 60  # "xxxx…" is not words; the longest words people type are far shorter
+TEXT_LIMIT = 2000
+SKIP = Choice("skip", msg("Skip"), tuple(SKIP_WORDS))
 
 
 def yes_no(ctx: Context) -> bool | None:
     """Read a yes or a no from the message; None when it is neither."""
     chosen = pick((YES, NO), ctx)
     return None if isinstance(chosen, Msg) else chosen.key == "yes"
+
+
+def narrowed(prompt: Msg, found: list[Choice]) -> Reply:
+    """Ask which of the few options a sentence hinted at was meant."""
+    return Reply((msg("Which of these fits best?"), prompt), as_options(tuple(found)))
+
+
+def said_also(name: str, ctx: Context, state: State) -> dict[str, Any]:
+    """Keep the person's own sentence when it, not a number or a word, answered a choice."""
+    text = state.pending.get("said") if state.pending.get("among") else ctx.inbound.text
+    words = tokens(str(text or ""))
+    if ctx.inbound.option is not None and not state.pending.get("among") or len(words) < 3:
+        return {}
+    return {f"said_{name}": " ".join(str(text).split())[:SAID_LIMIT]}
 
 
 def has_words(text: str) -> bool:
@@ -112,32 +100,39 @@ def has_words(text: str) -> bool:
 
 @dataclass(frozen=True)
 class FreeText:
-    """Ask for a few words of the person's own, within sane limits."""
+    """Ask for a few words of the person's own; a long answer is kept, not refused."""
 
     name: str
     title: Msg
     prompt: Msg
-    max_length: int = 1000
+    max_length: int = 2000
     min_length: int = 3
     when: Condition | None = None
+    example: Msg | None = None  # shown when the answer cannot be taken
 
     def ask(self, ctx: Context, state: State) -> Reply:
         """Return the question."""
         return Reply((self.prompt,))
 
     def answer(self, ctx: Context, state: State) -> StepResult:
-        """Accept text within the limits, or say what is wrong with it."""
-        if ctx.inbound.kind != "text" or ctx.inbound.option is not None:
-            return Reject(msg("Please answer in words."))
+        """Accept the person's words (cut at the limit, saying so), or say what is wanted."""
         text = " ".join(ctx.inbound.text.split())
-        if not has_words(text):
-            return Reject(msg("Please answer in words."))
-        if len(text) > self.max_length:
-            return Reject(msg("That is {length} characters; please keep it under {limit}.",
-                              length=len(text), limit=self.max_length))
+        if ctx.inbound.kind != "text" or ctx.inbound.option is not None \
+                or not has_words(text) or max(map(len, text.split())) > LONGEST_WORD:
+            return Reject(self._wanted(msg("Please answer in words.")))
         if len(text) < self.min_length:
-            return Reject(msg("Please write a little more."))
+            return Reject(self._wanted(msg("Please write a little more.")))
+        if len(text) > self.max_length:
+            cut = text[:self.max_length].rsplit(" ", 1)[0] + "…"
+            return Accept(cut, (Reply((msg("Your message was long, so only its first {limit} "
+                                           "characters were kept.", limit=self.max_length),)),))
         return Accept(text)
+
+    def _wanted(self, error: Msg) -> Msg:
+        """Add the example of a good answer to an error, when the step has one."""
+        if self.example is None:
+            return error
+        return msg("{error} For example: {example}", error=error, example=self.example)
 
     def show(self, value: Any, ctx: Context) -> Text:
         """Return the person's words as they wrote them."""
@@ -202,26 +197,31 @@ class Code:
 
 @dataclass(frozen=True)
 class Photo:
-    """Ask for an optional photo; the skip word or button goes on without one."""
+    """Ask for an optional photo; the skip word, its number or its button goes on without one."""
 
     name: str
     title: Msg
     prompt: Msg
     when: Condition | None = None
+    text_to: str | None = None  # the step a typed description answers instead
 
     def ask(self, ctx: Context, state: State) -> Reply:
         """Return the question with a skip option."""
-        return Reply((self.prompt,), (Option("skip", msg("Skip")),), skippable=True)
+        return Reply((self.prompt,), as_options((SKIP,)), skippable=True)
 
     def answer(self, ctx: Context, state: State) -> StepResult:
-        """Accept a photo's file id, or an empty list when skipped."""
+        """Accept a photo, or go on without one; words typed here answer `text_to` instead."""
         inbound = ctx.inbound
         if inbound.photo:
             return Accept([inbound.photo])
-        said = fold(inbound.text)
-        if inbound.option == "skip" or (said and (said in {fold(w) for w in SKIP_WORDS}
-                                                  or said == ctx.fold_label(msg("Skip")))):
+        skip = understand((SKIP,), ctx)
+        if not isinstance(skip, Msg) and len(tokens(inbound.text)) < 3:
             return Accept([])
+        text = " ".join(inbound.text.split())
+        if self.text_to and inbound.kind == "text" and len(tokens(text)) >= 3 \
+                and self.text_to not in state.answers:
+            # People describe the danger instead of sending a photo: their words are kept.
+            return Accept([], also={self.text_to: text[:TEXT_LIMIT]})
         return Reject(msg("Please send a photo, or write SKIP to go on without one."))
 
     def show(self, value: Any, ctx: Context) -> Text:

@@ -12,9 +12,12 @@ MAX_SEGMENTS = 2  # no outgoing SMS may take more
 
 
 def sms_lines(reply: RenderedReply) -> list[str]:
-    """Return one reply's non-blank lines, options numbered from 1 ("1 Dhune ose abuzim")."""
+    """Return one reply's non-blank lines, options numbered from 1 ("1) Dhune ose abuzim").
+
+    The parenthesis keeps the number apart from a label that starts with one ("1) 0–5 vjeç").
+    """
     lines = [line.strip() for text in reply.lines for line in text.splitlines()]
-    lines += [f"{number} {label}" for number, (_key, label) in enumerate(reply.options, 1)]
+    lines += [f"{number}) {label}" for number, (_key, label) in enumerate(reply.options, 1)]
     return [line for line in lines if line]
 
 

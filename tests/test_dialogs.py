@@ -46,7 +46,10 @@ NOT_A_TEACHER = ("Only registered teachers can flag a school dropout from this s
                  "To reach a school, please call its office. If a child is at risk, "
                  "you can report it here: choose \u201cReport a child at risk\u201d.")
 CANCELLED = "Cancelled. Nothing was sent."
-OPTIONS = "Please answer with one of the options below."
+OPTIONS = ("I did not understand that. Please answer with the number of one of the options "
+           "below, for example 1.")
+UNREADABLE = ("I can only read text here, not stickers, voice messages or files. Please press "
+              "one of the buttons below, or write the answer in a few words.")
 
 HAZARD_BY_SMS = rows(
     ("Tung", MENU),

@@ -37,8 +37,8 @@ def test_options_are_numbered_and_compact() -> None:
     """Options are numbered from 1 and blank lines disappear."""
     reply = RenderedReply(("Çfarë ju shqetëson?", ""), (("violence", "Dhunë ose abuzim"),
                                                       ("other", "Tjetër")))
-    assert sms_text(reply) == "Çfarë ju shqetëson?\n1 Dhunë ose abuzim\n2 Tjetër"
-    assert sms_messages([reply]) == ["Cfare ju shqeteson?\n1 Dhune ose abuzim\n2 Tjeter"]
+    assert sms_text(reply) == "Çfarë ju shqetëson?\n1) Dhunë ose abuzim\n2) Tjetër"
+    assert sms_messages([reply]) == ["Cfare ju shqeteson?\n1) Dhune ose abuzim\n2) Tjeter"]
 
 
 def test_packing_splits_at_lines_and_keeps_one_segment() -> None:

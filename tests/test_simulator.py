@@ -50,7 +50,7 @@ def test_sms_pane_files_a_simulated_hazard(auth: AuthActions, demo_db: Database)
     assert len(audit) == len(HAZARD_BY_SMS) and all(e.report_id is None for e in audit)
     assert audit[-1].detail["filed"] == [report.reference]
     sms = pane(page, "sms")
-    assert report.reference in sms and "\n1 " in sms  # options numbered as the SMS reads
+    assert report.reference in sms and "\n1) " in sms  # options numbered as the SMS reads
     listing = auth.client.get("/reports").get_data(as_text=True)
     assert report.reference in listing and "badge simulated" in listing
 

@@ -32,8 +32,8 @@ from tests.test_dialogs import (
     HAZARD_PIN,
     HAZARD_WHAT,
     MENU,
-    OPTIONS,
     SEND,
+    UNREADABLE,
 )
 
 CHAT = 5550001
@@ -254,7 +254,7 @@ def test_sticker_gets_a_clear_answer_and_the_question_again(
         tg: FlaskClient, fake: FakeTelegram, catalogs: Catalogs) -> None:
     """A sticker where a choice is expected is explained, and the question asked again."""
     play_webhook(tg, fake, catalogs, rows(
-        ("/start", MENU), ("[hazard]", HAZARD_KIND), ("/sticker", (OPTIONS, HAZARD_KIND)),
+        ("/start", MENU), ("[hazard]", HAZARD_KIND), ("/sticker", (UNREADABLE, HAZARD_KIND)),
     ), Updates())
 
 
