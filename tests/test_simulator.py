@@ -30,7 +30,7 @@ from sms.gsm import transliterate
 from tests.browser import CHROMIUM, chromium_page, live_server
 from tests.conftest import PASSWORD, AuthActions
 from tests.test_dialogs import HAZARD_BY_SMS
-from web.simulator import PHOTO
+from web.simulator_panes import PHOTO
 
 FOCAL = "Demo: Prishtinë child protection"
 

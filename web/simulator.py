@@ -5,11 +5,10 @@ built once per app with `simulated=True`: its reports are stored, marked simulat
 nobody. Each browser session talks from its own made-up addresses (a Telegram chat id that is
 not a number, a phone number that no operator gives out), so it never mixes with real people.
 
-Each pane takes its channel's own path, as `sinjalizo chat` does. The Telegram pane builds
-the update Telegram would deliver (bot/typed.py) and answers it with bot/updates.py, so
-`/lidh`, every command and every button behave as on Telegram; it shows the calls the bot
-makes (messages, button answers, edits). The SMS pane runs sms/turn.py, the webhook's own
-path: STOP/START, then the SMS bodies as Twilio sends them, each with its segments.
+Each pane takes its channel's own path, as `sinjalizo chat` does (web/simulator_panes.py):
+the Telegram pane answers the update Telegram would deliver as the bot does, so `/lidh`, every
+command and every button behave as on Telegram; the SMS pane runs the webhook's own path:
+STOP/START, then the SMS bodies as Twilio sends them, each with its segments.
 An admin may act as a teacher of a school (service/acting.py): the browser's addresses then
 write as a teacher of that school, and no teacher row is created.
 
@@ -20,11 +19,8 @@ database like any other; the transcripts are in memory (web/simulator_transcript
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -41,51 +37,28 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from telegram import Update
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from bot.shown import shown
-from bot.typed import (
-    location_content,
-    message_update,
-    photo_content,
-    press_update,
-    text_content,
-    update_id_from,
-)
-from bot.updates import answer_update
 from handlers.types import TeacherInfo
 from models import ConversationSession
 from models.db import get_db
 from service.acting import school_choices, stand_in_teacher
 from service.conversation import Conversations
 from service.setup import build_conversations
-from sms.gsm import is_gsm7, segments
-from sms.turn import answer_sms
 from web import get_catalogs, get_settings
 from web.audit import record
 from web.auth import admin_required
-from web.simulator_transcript import Line, Transcripts, bot_line
+from web.simulator_panes import sms_exchange, telegram_exchange
+from web.simulator_transcript import Transcripts
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 SERVICE_KEY, TRANSCRIPTS_KEY = "sinjalizo.simulator", "sinjalizo.simulator.transcripts"
 SESSION_KEY, TEACHER_KEY = "simulator", "simulator_school"
 PANES = ("telegram", "sms")
-MAX_TEXT = 1000
-PHOTO = "SIMULATED-PHOTO"  # the file id of the pane's photo: no such file exists anywhere
 # 383 0xx is no Kosovo number: an operator never hands these out, so nobody real has one.
 SMS_PREFIX, TELEGRAM_PREFIX = "+383000", "sim-"
 NONCE = re.compile(r"[0-9a-f]{16}")
 FETCHED = "X-Simulator"  # header of simulator.js's requests: answer with the pane alone
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One message of a pane and what came back: transcript lines and reports filed."""
-
-    lines: list[Line]
-    filed: tuple[str, ...] = ()
 
 
 def service(app: Flask) -> Conversations:
@@ -131,87 +104,6 @@ def acting_teacher() -> TeacherInfo | None:
         return stand_in_teacher(db_session, school_id=school)
 
 
-def telegram_update(form: MultiDict[str, str], address: str, nonce: str,
-                    now: datetime) -> Update | None:
-    """Return the update Telegram would deliver for a Telegram pane's form; None if empty."""
-    update_id = update_id_from(nonce)  # the same form sent twice is the same update
-    if form.get("data"):
-        message_id = int(form["message"]) if form.get("message", "").isdigit() else 0
-        pressed = transcripts(current_app).message(address, message_id)
-        return press_update(update_id, address, now, form["data"], message_id,
-                            pressed.text if pressed else "")
-    if form.get("lat") or form.get("lon"):
-        lat, lon = coordinate(form.get("lat", ""), 90), coordinate(form.get("lon", ""), 180)
-        return message_update(update_id, address, now, location_content(lat, lon))
-    text = form.get("text", "")[:MAX_TEXT]
-    if form.get("photo"):
-        return message_update(update_id, address, now, photo_content(PHOTO, text))
-    if not text.strip():
-        return None  # Telegram sends no empty message
-    return message_update(update_id, address, now, text_content(text))
-
-
-def coordinate(raw: str, limit: float) -> float:
-    """Return a latitude or longitude typed in the form (a decimal comma is fine), else 400."""
-    try:
-        value = float(raw.strip().replace(",", "."))
-    except ValueError:
-        abort(HTTPStatus.BAD_REQUEST, "not a location")
-    if not math.isfinite(value) or abs(value) > limit:
-        abort(HTTPStatus.BAD_REQUEST, "not a location")
-    return value
-
-
-def said(update: Update, form: MultiDict[str, str]) -> str:
-    """Return how the transcript shows what the person sent."""
-    message = update.message
-    if update.callback_query is not None or message is None:
-        return f"[{form.get('label', form.get('data', ''))[:200]}]"
-    if message.location is not None:
-        return f"\U0001f4cd {message.location.latitude:.5f}, {message.location.longitude:.5f}"
-    if message.photo:
-        return f"\U0001f5bc {message.caption or ''}".rstrip()
-    return message.text or ""
-
-
-def telegram_exchange(address: str, nonce: str, teacher: TeacherInfo | None) -> Exchange | None:
-    """Answer the Telegram pane's form as the bot answers an update; None if nothing ran."""
-    now, kept = datetime.now(UTC), transcripts(current_app)
-    update = telegram_update(request.form, address, nonce, now)
-    if update is None:
-        return None
-    answer = answer_update(service(current_app), update, now, teacher=teacher)
-    if answer.turn is not None and answer.turn.duplicate:
-        return None
-    lines = [Line(True, said(update, request.form))]
-    for call in answer.calls:
-        seen = shown(call)
-        if seen is None:
-            continue
-        if seen.method == "answerCallbackQuery":
-            lines.append(Line(False, seen.text, notice=True))
-        elif not (seen.edit and seen.message_id is not None
-                  and kept.edit(address, seen.message_id, seen)):
-            lines.append(bot_line(seen, seen.message_id or kept.new_id()))
-    return Exchange(lines, answer.turn.filed if answer.turn is not None else ())
-
-
-def sms_exchange(address: str, nonce: str, teacher: TeacherInfo | None) -> Exchange | None:
-    """Answer the SMS pane's form as the webhook answers an SMS; None if nothing ran."""
-    text = request.form.get("text", "")[:MAX_TEXT]
-    if not text.strip():
-        return None  # no phone sends an empty SMS from this pane
-    # The form's nonce is the message id: a form sent twice is handled once, as on Twilio.
-    answered = answer_sms(service(current_app), address, text, f"sim-{nonce}",
-                          datetime.now(UTC), get_settings(current_app).sms_transliterate,
-                          teacher=teacher)
-    if answered.turn.duplicate:
-        return None
-    return Exchange([Line(True, text)] + [
-        Line(False, body, segments=segments(body), encoding="GSM-7" if is_gsm7(body) else "UCS-2")
-        for body in answered.bodies], answered.turn.filed)
-
-
 def page(pane: str | None = None) -> dict[str, Any]:
     """Return what the page's templates need: panes, addresses, transcripts, schools, nonces."""
     mine = addresses()
@@ -241,10 +133,14 @@ def send() -> Response | str:
     if pane not in PANES or not NONCE.fullmatch(nonce):
         abort(HTTPStatus.BAD_REQUEST, "unknown pane or missing nonce")
     address, teacher = addresses()[pane], acting_teacher()
-    exchange = (telegram_exchange if pane == "telegram" else sms_exchange)(
-        address, nonce, teacher)
+    conversations, kept = service(current_app), transcripts(current_app)
+    if pane == "telegram":
+        exchange = telegram_exchange(conversations, kept, request.form, address, nonce, teacher)
+    else:
+        exchange = sms_exchange(conversations, get_settings(current_app).sms_transliterate,
+                                request.form, address, nonce, teacher)
     if exchange is not None:
-        transcripts(current_app).add(address, *exchange.lines)
+        kept.add(address, *exchange.lines)
         with get_db(current_app).transaction() as db_session:
             record(db_session, g.user.id, "simulator", pane=pane, sender=address,
                    filed=list(exchange.filed),
