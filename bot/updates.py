@@ -4,6 +4,8 @@ Three kinds of update reach the bot: a focal point's press on an alert's button
 (bot/callbacks.py), `/lidh CODE` linking a focal point's chat (bot/linking.py), and everything
 else, which is a conversation turn run by the engine. Each becomes a list of `Call`s; polling
 makes them with PTB's `Bot`, the webhook with plain HTTP. Nothing here sends anything.
+`sinjalizo chat --channel telegram` and the simulator's Telegram pane call `answer_update` with
+updates built as Telegram delivers them (bot/typed.py) and show the calls (bot/shown.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from bot.callbacks import FINAL, Press, edited_alert, handle_button
 from bot.linking import link_chat
 from bot.sender import CAPTION_LIMIT, TEXT_LIMIT, keyboard
 from handlers.language import from_hint
-from service.conversation import Conversations
+from handlers.types import TeacherInfo
+from service.conversation import Conversations, Turn
 
 LINK_COMMAND = "lidh"
 
@@ -32,18 +35,32 @@ class Call:
     parameters: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The calls answering an update, and the conversation turn it ran (None for the others)."""
+
+    calls: list[Call]
+    turn: Turn | None = None
+
+
 def handle_update(conversations: Conversations, update: Update,
                   now: datetime | None = None) -> list[Call]:
     """Return the calls answering one update (none for an update the bot ignores)."""
+    return answer_update(conversations, update, now).calls
+
+
+def answer_update(conversations: Conversations, update: Update, now: datetime | None = None,
+                  *, teacher: TeacherInfo | None = None) -> Answer:
+    """Answer one update; `teacher` makes the chat a stand-in teacher (service/acting.py)."""
     at = now or datetime.now(UTC)
     query = update.callback_query
     if query is not None and not (query.data or "").startswith(OPTION_PREFIX):
         # An alert's button, or data that is no button of ours: handle_button tells which.
-        return alert_press(conversations, query, at)
+        return Answer(alert_press(conversations, query, at))
     message = update.message
     if message is not None and command_of(message.text) == LINK_COMMAND:
-        return link(conversations, update, message, at)
-    return conversation_turn(conversations, update)
+        return Answer(link(conversations, update, message, at))
+    return conversation_turn(conversations, update, teacher)
 
 
 def command_of(text: str | None) -> str | None:
@@ -53,20 +70,21 @@ def command_of(text: str | None) -> str | None:
     return text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
 
 
-def conversation_turn(conversations: Conversations, update: Update) -> list[Call]:
+def conversation_turn(conversations: Conversations, update: Update,
+                      teacher: TeacherInfo | None = None) -> Answer:
     """Run one message or option press through the engine, once per update_id."""
     inbound = to_inbound(update)
     if inbound is None:
-        return []
+        return Answer([])
     calls: list[Call] = []
     if update.callback_query is not None:
         calls.append(Call("answerCallbackQuery",
                           {"callback_query_id": update.callback_query.id}))
-    turn = conversations.handle(inbound, external_id=str(update.update_id))
+    turn = conversations.handle(inbound, external_id=str(update.update_id), teacher=teacher)
     label = share_label(conversations.translate, turn.language)
     calls.extend(Call("sendMessage", send_parameters(inbound.address, reply, label))
                  for reply in turn.replies)
-    return calls
+    return Answer(calls, turn)
 
 
 def link(conversations: Conversations, update: Update, message: Message,

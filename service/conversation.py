@@ -15,7 +15,15 @@ from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
 from handlers.expiry import keeps
 from handlers.flow import State, Translator
-from handlers.types import AddToReport, ChangeStatus, FileReport, Inbound, JoinReport, Reply
+from handlers.types import (
+    AddToReport,
+    ChangeStatus,
+    FileReport,
+    Inbound,
+    JoinReport,
+    Reply,
+    TeacherInfo,
+)
 from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
 from service.adding import add_to_report
@@ -74,15 +82,17 @@ class Conversations:
         self.simulated = simulated  # simulator reports are stored but alert nobody
 
     def handle(self, inbound: Inbound, external_id: str | None = None,
-               gate: Gate | None = None) -> Turn:
+               gate: Gate | None = None, teacher: TeacherInfo | None = None) -> Turn:
         """Handle one message exactly once; a repeated `external_id` gets the same replies.
 
         A channel's `gate` (SMS opt-out words) may answer first, in the same transaction.
+        `teacher` makes the sender that teacher for this turn (the simulator's stand-in
+        teacher); otherwise the sender is a teacher only when registered as one.
         """
         for attempt in range(2):
             try:
                 with self.db.transaction() as session:
-                    return self._turn(session, inbound, external_id, gate)
+                    return self._turn(session, inbound, external_id, gate, teacher)
             except IntegrityError:
                 # A concurrent copy of this message (or a first message from this address)
                 # won the race; the second pass finds its row and its stored replies.
@@ -91,7 +101,7 @@ class Conversations:
         raise AssertionError("unreachable")
 
     def _turn(self, session: Session, inbound: Inbound, external_id: str | None,
-              gate: Gate | None) -> Turn:
+              gate: Gate | None, teacher: TeacherInfo | None) -> Turn:
         """Run the turn inside the caller's transaction."""
         session_id, stored, first = self._lock(session, inbound)
         language = stored.get("language", self.default_language)
@@ -108,7 +118,7 @@ class Conversations:
         contact = self._find_contact(session, inbound) if first else None
         known_language = contact[1] if contact else None
         state = State.from_json(stored or None, known_language or self.default_language)
-        world = DbWorld(session, self.places, self.simulated)
+        world = DbWorld(session, self.places, self.simulated, teacher)
         outcome = advance(state, inbound, world, self.translate, self.timeout)
         language = outcome.state.language
         filed: list[str] = []

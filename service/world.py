@@ -56,10 +56,12 @@ REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("referen
 class DbWorld:
     """Answers the engine's questions from one database session."""
 
-    def __init__(self, session: Session, places: PlaceIndex, simulated: bool = False) -> None:
+    def __init__(self, session: Session, places: PlaceIndex, simulated: bool = False,
+                 teacher: TeacherInfo | None = None) -> None:
         self.session = session
         self.places = places
         self.simulated = simulated  # the simulator's world: only simulated reports nearby
+        self.acting = teacher  # the teacher the sender stands in for (simulator), if any
         self._teachers: dict[tuple[str, str], TeacherInfo | None] = {}
 
     def match_place(self, text: str, language: str) -> list[Place]:
@@ -72,6 +74,8 @@ class DbWorld:
 
     def teacher(self, channel: str, address: str) -> TeacherInfo | None:
         """Return the active registered teacher writing from this address (cached per turn)."""
+        if self.acting is not None:
+            return self.acting
         key = (channel, address)
         if key not in self._teachers:
             self._teachers[key] = self._find_teacher(channel, address)

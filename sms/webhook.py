@@ -1,21 +1,18 @@
-"""Twilio's inbound SMS webhook: verify the signature, parse, run the conversation, answer TwiML."""
+"""Twilio's inbound SMS webhook: verify the signature, parse, answer (sms/turn.py), TwiML."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import wraps
 from http import HTTPStatus
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from handlers.types import Inbound
 from models.phones import normalize_phone
-from service.render import RenderedReply
-from sms import optout
-from sms.render import sms_messages
+from sms.turn import answer_sms
 from web import get_conversations, get_settings
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
@@ -43,8 +40,8 @@ def twilio_signed(view: Callable[[], Response]) -> Callable[[], Response]:
     return checked
 
 
-def parse_inbound(form: Mapping[str, str], now: datetime) -> tuple[Inbound, str]:
-    """Return the neutral message and Twilio's MessageSid, or abort 400 on a malformed form."""
+def parse_inbound(form: Mapping[str, str]) -> tuple[str, str, str]:
+    """Return the sender's E.164 number, the body and the MessageSid, or abort 400."""
     missing = [name for name in REQUIRED if name not in form]
     if missing:
         abort(HTTPStatus.BAD_REQUEST, f"missing {', '.join(missing)}")
@@ -55,17 +52,10 @@ def parse_inbound(form: Mapping[str, str], now: datetime) -> tuple[Inbound, str]
     sid = form["MessageSid"].strip()
     if not sid:
         abort(HTTPStatus.BAD_REQUEST, "empty MessageSid")
-    return Inbound("sms", phone, now, form["Body"]), sid
+    return phone, form["Body"], sid
 
 
-def answer(app: Flask, inbound: Inbound, sid: str) -> tuple[RenderedReply, ...]:
-    """Return the replies: opt-out words and opted-out numbers first, then the conversation."""
-    conversations = get_conversations(app)
-    return conversations.handle(inbound, external_id=sid,
-                                gate=optout.gate_for(conversations)).replies
-
-
-def twiml(messages: list[str]) -> Response:
+def twiml(messages: Sequence[str]) -> Response:
     """Return a TwiML response with one <Message> per SMS (none: an empty <Response/>)."""
     response = MessagingResponse()
     for body in messages:
@@ -77,6 +67,7 @@ def twiml(messages: list[str]) -> Response:
 @twilio_signed
 def inbound_sms() -> Response:
     """Answer one inbound SMS with TwiML."""
-    message, sid = parse_inbound(request.form, datetime.now(UTC))
-    replies = answer(current_app, message, sid)
-    return twiml(sms_messages(replies, get_settings(current_app).sms_transliterate))
+    phone, body, sid = parse_inbound(request.form)
+    answered = answer_sms(get_conversations(current_app), phone, body, sid, datetime.now(UTC),
+                          get_settings(current_app).sms_transliterate)
+    return twiml(answered.bodies)

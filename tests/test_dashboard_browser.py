@@ -109,14 +109,14 @@ def test_simulator_in_the_browser(site: str, page: Page, demo_db: Database) -> N
     telegram.locator("input[name=text]").fill("Tung")
     telegram.locator("form.say button").first.click()
     for key in ("hazard", "stray_dogs"):
-        page.locator(f"#telegram form:has(input[name=option][value={key}]) button").click()
+        page.locator(f'#telegram form:has(input[name=data][value="o:{key}"]) button').click()
     page.locator("#telegram form.pin button").click()
-    page.locator("#telegram form:has(input[name=option][value=yes]) button").click()
+    page.locator('#telegram form:has(input[name=data][value="o:yes"]) button').click()
     page.locator("#telegram form:has(input[name=photo]) button").click()
     telegram = page.locator("#telegram")
     telegram.locator("input[name=text]").fill("Qen endacakë te shkolla")
     telegram.locator("form.say button").first.click()
-    page.locator("#telegram form:has(input[name=option][value=send]) button").click()
+    page.locator('#telegram form:has(input[name=data][value="o:send"]) button').click()
     expect(page.locator("#telegram .transcript")).to_contain_text("R-")
     with demo_db.session() as session:
         report = session.scalars(select(Report)).one()

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from models import AuditEntry, ConversationSession, OutboxMessage, Report
+from bot.linking import LINKED, new_code
+from locales import Catalogs
+from models import (
+    AuditEntry,
+    ContactPoint,
+    ConversationSession,
+    OutboxMessage,
+    Report,
+    School,
+    Teacher,
+)
 from models.db import Database
+from sms import optout
+from sms.gsm import transliterate
 from tests.browser import CHROMIUM, chromium_page, live_server
 from tests.conftest import PASSWORD, AuthActions
 from tests.test_dialogs import HAZARD_BY_SMS
-from web.simulator import PHOTO
+from web.simulator_panes import PHOTO
+
+FOCAL = "Demo: Prishtinë child protection"
 
 
 def say(auth: AuthActions, pane: str, nonce: str | None = None, **fields: str) -> str:
@@ -25,6 +41,14 @@ def say(auth: AuthActions, pane: str, nonce: str | None = None, **fields: str) -
     response = auth.post("/simulator/send", form, page="/simulator/")
     assert response.status_code == 302, response.get_data(as_text=True)
     return str(auth.client.get(response.location).get_data(as_text=True))
+
+
+def press(auth: AuthActions, page: str, data: str, label: str) -> str:
+    """Press the newest button with that callback data in a pane, as its form does."""
+    forms = re.findall(r'name="data" value="([^"]+)">\s*<input type="hidden" name="message" '
+                       r'value="(\d+)"', page)
+    message = next(m for d, m in reversed(forms) if d == data)
+    return say(auth, "telegram", data=data, message=message, label=label)
 
 
 def pane(page: str, name: str) -> str:
@@ -59,17 +83,17 @@ def test_telegram_pane_buttons_pin_and_photo(auth: AuthActions, demo_db: Databas
     """Buttons press options; asked for a place, the pane offers a pin; a photo goes along."""
     auth.login()
     page = pane(say(auth, "telegram", text="/start"), "telegram")
-    assert 'name="option" value="hazard"' in page and "reply-keyboard" not in page
-    page = pane(say(auth, "telegram", option="hazard", label="Rrezik publik"), "telegram")
-    assert "[Rrezik publik]" in page and 'name="option" value="stray_dogs"' in page
-    page = pane(say(auth, "telegram", option="stray_dogs", label="Qen"), "telegram")
+    assert 'name="data" value="o:hazard"' in page and "reply-keyboard" not in page
+    page = pane(press(auth, page, "o:hazard", "Rrezik publik"), "telegram")
+    assert "[Rrezik publik]" in page and 'name="data" value="o:stray_dogs"' in page
+    page = pane(press(auth, page, "o:stray_dogs", "Qen"), "telegram")
     assert 'class="keyboard reply-keyboard"' in page and 'value="42.6265"' in page
     page = pane(say(auth, "telegram", lat="42.6265", lon="20.8939"), "telegram")
-    assert "Drenas" in page and 'name="option" value="yes"' in page
-    say(auth, "telegram", option="yes", label="Po")
+    assert "Drenas" in page and 'name="data" value="o:yes"' in page
+    press(auth, page, "o:yes", "Po")
     say(auth, "telegram", photo="1")
-    say(auth, "telegram", text="Një tufë qensh te shkolla")
-    page = pane(say(auth, "telegram", option="send", label="Dërgo"), "telegram")
+    page = pane(say(auth, "telegram", text="Një tufë qensh te shkolla"), "telegram")
+    page = pane(press(auth, page, "o:send", "Dërgo"), "telegram")
     with demo_db.session() as session:
         report = session.scalars(select(Report)).one()
         assert report.simulated and report.channel == "telegram" and report.latitude == 42.6265
@@ -79,6 +103,72 @@ def test_telegram_pane_buttons_pin_and_photo(auth: AuthActions, demo_db: Databas
     assert report.reference in page
     shown = auth.client.get(f"/reports/{report.reference}/attachments/{photo}")
     assert shown.status_code == 200 and shown.mimetype == "image/svg+xml"
+
+
+def bubbles(page: str) -> list[tuple[str, str]]:
+    """Return a pane's transcript as (who, text) pairs: mine, bot or notice."""
+    found = re.findall(r'<li class="(mine|bot|notice)"><span class="bubble">(.*?)</span>',
+                       page, re.S)
+    return [(who, html.unescape(text)) for who, text in found]
+
+
+def test_telegram_pane_links_a_focal_point(auth: AuthActions, demo_db: Database,
+                                           catalogs: Catalogs) -> None:
+    """/lidh CODE in the Telegram pane links the chat, as on Telegram; /statusi answers too."""
+    auth.login()
+    with demo_db.transaction() as session:
+        point = session.scalars(select(ContactPoint).where(ContactPoint.name == FOCAL)).one()
+        code = new_code(session, point, datetime.now(UTC))
+    page = pane(say(auth, "telegram", text=f"/lidh {code}"), "telegram")
+    assert bubbles(page)[-1] == ("bot", catalogs.gettext(LINKED.msgid, "sq").format(name=FOCAL))
+    chat = re.search(r"sim-\d+-[0-9a-f]{8}", page)
+    with demo_db.session() as session:
+        linked = session.scalar(select(ContactPoint.telegram_chat_id)
+                                .where(ContactPoint.name == FOCAL))
+    assert chat and linked == chat.group(0)
+    page = pane(say(auth, "telegram", text="/statusi"), "telegram")
+    assert "STATUS R-7K3M9Q" in page
+
+
+def test_sms_pane_stop_silences_until_start(auth: AuthActions, catalogs: Catalogs) -> None:
+    """The SMS pane is the webhook's path: STOP is confirmed, then silence until START."""
+    auth.login()
+    say(auth, "sms", text="Tung")
+    page = pane(say(auth, "sms", text="STOP"), "sms")
+    assert bubbles(page)[-1] == ("bot", transliterate(catalogs(optout.STOPPED, "sq")))
+    assert "GSM-7" in page
+    page = pane(say(auth, "sms", text="menu"), "sms")
+    assert bubbles(page)[-1] == ("mine", "menu")
+    page = pane(say(auth, "sms", text="START"), "sms")
+    assert bubbles(page)[-1] == ("bot", transliterate(catalogs(optout.RESTARTED, "sq")))
+
+
+def test_acting_as_a_teacher(auth: AuthActions, demo_db: Database) -> None:
+    """An admin picks a school; both panes then flag dropouts for it, simulated, as nobody."""
+    auth.login()
+    with demo_db.session() as session:
+        school = session.scalars(select(School).where(School.code.like("%DRENAS%"))).one()
+        teachers = session.scalar(select(func.count()).select_from(Teacher))
+    chosen = auth.post("/simulator/teacher", {"school": str(school.id)}, page="/simulator/")
+    assert chosen.status_code == 302
+    page = auth.client.get("/simulator/").get_data(as_text=True)
+    assert f'<option value="{school.id}" selected>' in page
+    sms = pane(say(auth, "sms", text="BRAKTISJE 7A AK 12"), "sms")
+    telegram = pane(say(auth, "telegram", text="BRAKTISJE 8B EB 5"), "telegram")
+    with demo_db.session() as session:
+        reports = session.scalars(select(Report).order_by(Report.id)).all()
+        assert [(r.kind, r.school_id, r.simulated, r.channel) for r in reports] == [
+            ("dropout", school.id, True, "sms"), ("dropout", school.id, True, "telegram")]
+        assert all([route.role for route in r.routes] == ["dropout_team"] for r in reports)
+        assert not session.scalar(select(func.count()).select_from(OutboxMessage))
+        assert session.scalar(select(func.count()).select_from(Teacher)) == teachers
+    assert reports[0].reference in sms and reports[1].reference in telegram
+    auth.post("/simulator/teacher", {"school": ""}, page="/simulator/")
+    say(auth, "sms", text="BRAKTISJE 9C LM 3")
+    with demo_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Report)) == 2
+    assert auth.post("/simulator/teacher", {"school": "999999"},
+                     page="/simulator/").status_code == 400
 
 
 def test_a_form_sent_twice_counts_once(auth: AuthActions) -> None:
@@ -118,6 +208,7 @@ def test_only_admins_and_only_with_a_token(auth: AuthActions) -> None:
     """A coordinator gets 403; a post without its CSRF token or with a bad pin is 400."""
     auth.login("prizren@example.org")
     assert auth.client.get("/simulator/").status_code == 403
+    assert auth.post("/simulator/teacher", {"school": ""}).status_code == 403
     auth.post("/logout", {})
     auth.login()
     assert auth.client.post("/simulator/send", data={
@@ -146,7 +237,7 @@ def test_in_a_browser_the_pane_answers_in_place(site: str) -> None:
         telegram.locator("input[name=text]").fill("/start")
         telegram.locator("input[name=text]").press("Enter")
         expect(page.locator("#telegram button.option").first).to_be_visible()
-        page.locator("#telegram form:has(input[value=hazard]) button").click()
+        page.locator('#telegram form:has(input[value="o:hazard"]) button').click()
         expect(page.locator("#telegram .bubble").last).not_to_contain_text("/start")
-        expect(page.locator("#telegram input[name=option][value=stray_dogs]")).to_have_count(1)
+        expect(page.locator('#telegram input[name=data][value="o:stray_dogs"]')).to_have_count(1)
         assert page.url == f"{site}/simulator/"  # answered in place: no redirect was followed

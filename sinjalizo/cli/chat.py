@@ -1,81 +1,105 @@
-"""`sinjalizo chat`: talk to the bot in the terminal, rendered as SMS or Telegram would."""
+"""`sinjalizo chat`: talk to the service in the terminal, exactly as over SMS or Telegram.
+
+Each line goes through the channel's own path: on SMS the webhook's (opt-out gate,
+conversation, SMS bodies as Twilio sends them: sinjalizo/cli/chat_sms.py), on Telegram the
+bot's (an update answered by bot/updates.py: sinjalizo/cli/chat_telegram.py).
+"""
 
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from typing import Protocol
 
 import click
 
-from bot.render import keyboard_rows
-from handlers.types import Inbound
+from handlers.types import TeacherInfo
 from models.phones import normalize_phone
-from service.render import RenderedReply
+from service.acting import stand_in_teacher
 from service.setup import build_conversations
+from sinjalizo.cli.chat_sms import SmsChat
+from sinjalizo.cli.chat_telegram import TelegramChat
 from sinjalizo.cli.context import CliContext
-from sms.render import sms_text
 
 DEFAULT_ADDRESS = {"sms": "+38344000001", "telegram": "100000001"}
-HELP = "Each line is one message. /location LAT LON sends a pin, /photo sends a photo, " \
-       "an empty line or Ctrl-D ends."
+HELP = {
+    "sms": "Each line is one SMS; each SMS back is shown with its segments.",
+    "telegram": "Each line is one message: text or a command (/start, /ndihme, /anulo, "
+                "/gjuha, /statusi, /lidh CODE); [label] presses a button, "
+                "/location LAT LON shares a pin, /photo sends a photo.",
+}
 
 
-def inbound_from_line(line: str, channel: str, address: str) -> Inbound:
-    """Turn one typed line into the message a channel would deliver."""
-    now = datetime.now(UTC)
-    words = line.split()
-    if words[:1] == ["/location"]:
-        try:
-            lat, lon = float(words[1]), float(words[2])
-        except (IndexError, ValueError):
-            return Inbound(channel, address, now, line)
-        return Inbound(channel, address, now, kind="location", location=(lat, lon))
-    if words[:1] == ["/photo"] and channel == "telegram":
-        file_id = words[1] if len(words) > 1 else f"cli-photo-{int(now.timestamp())}"
-        return Inbound(channel, address, now, kind="photo", photo=file_id)
-    return Inbound(channel, address, now, line)
+class ChannelChat(Protocol):
+    """A chat over one channel: each typed line in, what the person would see out."""
+
+    def say(self, line: str) -> list[str]:
+        """Send one line; return what comes back, one block per message."""
+        ...
 
 
-def show(reply: RenderedReply, channel: str) -> str:
-    """Return a reply as the channel would show it."""
-    if channel == "sms":
-        return sms_text(reply)
-    parts = [reply.text]
-    for row in keyboard_rows(reply):
-        parts.append("  ".join(f"[{label}]" for _key, label in row))
-    if reply.ask_location:
-        parts.append("[Share location]  (type /location LAT LON)")
-    return "\n".join(parts)
-
-
-@click.command("chat")
-@click.option("--channel", type=click.Choice(["telegram", "sms"]), default="telegram",
-              show_default=True, help="Which channel to render replies as.")
-@click.option("--from", "address", default="", help="Phone number (SMS) or chat id (Telegram).")
-@click.option("--simulated", is_flag=True,
-              help="Mark reports as simulated: stored, but nobody is alerted.")
-@click.pass_obj
-def chat(obj: CliContext, channel: str, address: str, simulated: bool) -> None:
-    """Talk to the bot in the terminal; each line of input is one message."""
-    address = address or DEFAULT_ADDRESS[channel]
-    if channel == "sms":
-        try:
-            address = normalize_phone(address)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--from") from error
-    service = build_conversations(obj.db, obj.settings, simulated=simulated)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        click.echo(f"Chatting as {address} over {channel}. {HELP}")
+def lines(interactive: bool) -> Iterator[str]:
+    """Yield typed lines until an empty line (interactive) or the end of input."""
     while True:
         line = click.prompt("you", prompt_suffix="> ", default="", show_default=False) \
             if interactive else sys.stdin.readline()
         if not line or (interactive and not line.strip()):
-            break
-        turn = service.handle(inbound_from_line(line.rstrip("\n"), channel, address))
-        for reply in turn.replies:
-            click.echo(show(reply, channel))
-            click.echo("")
+            return
+        yield line.rstrip("\n")
+
+
+def address_for(channel: str, given: str) -> str:
+    """Return the sender's address: an E.164 number on SMS, a numeric chat id on Telegram."""
+    address = given or DEFAULT_ADDRESS[channel]
+    try:
+        return normalize_phone(address) if channel == "sms" else str(int(address))
+    except ValueError as error:
+        problem = str(error) if channel == "sms" else "a Telegram chat id is a number"
+        raise click.BadParameter(problem, param_hint="--from") from error
+
+
+def acting_teacher(obj: CliContext, code: str) -> TeacherInfo:
+    """Return the stand-in teacher of the school with that code, or fail clearly."""
+    with obj.db.session() as session:
+        teacher = stand_in_teacher(session, code=code)
+    if teacher is None:
+        raise click.BadParameter(f"no active school has the code {code!r}",
+                                 param_hint="--as-teacher")
+    return teacher
+
+
+@click.command("chat")
+@click.option("--channel", type=click.Choice(["telegram", "sms"]), default="telegram",
+              show_default=True, help="Which channel's path each line takes.")
+@click.option("--from", "address", default="", help="Phone number (SMS) or chat id (Telegram).")
+@click.option("--simulated", is_flag=True,
+              help="Mark reports as simulated: stored, but nobody is alerted.")
+@click.option("--as-teacher", "school", default="", metavar="SCHOOL_CODE",
+              help="Write as a teacher of that school, without registering one; "
+                   "reports are then simulated.")
+@click.pass_obj
+def chat(obj: CliContext, channel: str, address: str, simulated: bool, school: str) -> None:
+    """Talk to the service in the terminal; each line of input is one message."""
+    address = address_for(channel, address)
+    teacher = acting_teacher(obj, school) if school else None
+    # A stand-in teacher is nobody: what they file must alert no real dropout team.
+    service = build_conversations(obj.db, obj.settings, simulated=simulated or bool(teacher))
+    session: ChannelChat
+    if channel == "sms":
+        session = SmsChat(service, address, obj.settings.sms_transliterate, teacher)
+    else:
+        telegram = TelegramChat(service, int(address), obj.settings.public_base_url, teacher)
+        for block in telegram.alerts():
+            click.echo(block + "\n")
+        session = telegram
+    interactive = sys.stdin.isatty()
+    if interactive:
+        who = f" as a teacher of {teacher.school_name}" if teacher else ""
+        click.echo(f"Chatting as {address}{who} over {channel}. {HELP[channel]} "
+                   "An empty line or Ctrl-D ends.")
+    for line in lines(interactive):
+        for block in session.say(line):
+            click.echo(block + "\n")
 
 
 def register(group: click.Group) -> None:
