@@ -28,6 +28,10 @@ NEW_CODE_ATTEMPTS = 5  # a clash among 31**8 codes is next to impossible; retrie
 Reason = Literal["unknown", "used", "expired", "inactive"]
 
 LINKED = msg("This chat now receives the alerts of {name}.")
+# The simulator checks a code as the bot would, but links nothing: a training session must
+# never take a real contact point's alerts away from its real chat.
+TRIED = msg("Simulator: this code is valid and would link this chat to {name}. Nothing was "
+            "changed, so the code still works on Telegram.")
 ASK_CODE = msg("Please send the code you were given after the command, e.g. /lidh 7K3M9QXA.")
 REASONS: dict[str, Msg] = {
     "unknown": msg("This code is not valid. Please check it, or ask for a new one."),
@@ -57,8 +61,12 @@ def new_code(session: Session, contact_point: ContactPoint, now: datetime) -> st
     raise RuntimeError("could not draw an unused link code")
 
 
-def redeem(session: Session, code: str, chat_id: str, now: datetime) -> ContactPoint | Reason:
-    """Link `chat_id` to the code's contact point, once and before expiry; else say why not."""
+def redeem(session: Session, code: str, chat_id: str, now: datetime,
+           apply: bool = True) -> ContactPoint | Reason:
+    """Link `chat_id` to the code's contact point, once and before expiry; else say why not.
+
+    With `apply` false the code is only checked (the simulator): nothing is changed.
+    """
     row = session.scalar(select(LinkCode).where(LinkCode.code == normalise(code))
                          .with_for_update())
     if row is None:
@@ -75,6 +83,8 @@ def redeem(session: Session, code: str, chat_id: str, now: datetime) -> ContactP
         return "expired"
     if point is None or not point.active:
         return "inactive"
+    if not apply:
+        return point
     row.used_at, row.used_by_chat = now, str(chat_id)
     point.telegram_chat_id = str(chat_id)
     point.updated_by = f"telegram:{chat_id}"
@@ -84,10 +94,12 @@ def redeem(session: Session, code: str, chat_id: str, now: datetime) -> ContactP
 
 
 def link_chat(session: Session, text: str, chat_id: str, now: datetime, *,
-              language: str = "sq", catalogs: Translator | None = None) -> str:
+              language: str = "sq", catalogs: Translator | None = None,
+              simulated: bool = False) -> str:
     """Handle `/lidh CODE` from a chat and return the answer to send, in `language`.
 
-    `catalogs` should be the bot's own; without it the catalogs are loaded per call.
+    `catalogs` should be the bot's own; without it the catalogs are loaded per call. A
+    `simulated` chat (the simulator's) has the code checked but links nothing.
     """
     translate: Translator = catalogs if catalogs is not None else Catalogs.load()
     words = text.strip().split()
@@ -98,7 +110,8 @@ def link_chat(session: Session, text: str, chat_id: str, now: datetime, *,
         return translate(ASK_CODE, language)
     if len(code) > 2 * CODE_LENGTH:
         return translate(REASONS["unknown"], language)
-    result = redeem(session, code, chat_id, now)
+    result = redeem(session, code, chat_id, now, apply=not simulated)
     if isinstance(result, str):
         return translate(REASONS[result], language)
-    return translate(Msg(LINKED.msgid, {"name": Verbatim(result.name)}), result.language)
+    answer = TRIED if simulated else LINKED
+    return translate(Msg(answer.msgid, {"name": Verbatim(result.name)}), result.language)

@@ -95,7 +95,8 @@ def link(conversations: Conversations, update: Update, message: Message,
         or conversations.default_language
     with conversations.db.transaction() as session:
         answer = link_chat(session, message.text or "", str(message.chat.id), now,
-                           language=language, catalogs=conversations.translate)
+                           language=language, catalogs=conversations.translate,
+                           simulated=conversations.simulated)
     return [Call("sendMessage", {"chat_id": str(message.chat.id), "text": answer})]
 
 

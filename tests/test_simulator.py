@@ -13,12 +13,13 @@ from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from bot.linking import LINKED, new_code
+from bot.linking import REASONS, TRIED, new_code
 from locales import Catalogs
 from models import (
     AuditEntry,
     ContactPoint,
     ConversationSession,
+    LinkCode,
     OutboxMessage,
     Report,
     School,
@@ -112,20 +113,22 @@ def bubbles(page: str) -> list[tuple[str, str]]:
     return [(who, html.unescape(text)) for who, text in found]
 
 
-def test_telegram_pane_links_a_focal_point(auth: AuthActions, demo_db: Database,
-                                           catalogs: Catalogs) -> None:
-    """/lidh CODE in the Telegram pane links the chat, as on Telegram; /statusi answers too."""
+def test_telegram_pane_tries_a_link_code_without_linking(auth: AuthActions, demo_db: Database,
+                                                         catalogs: Catalogs) -> None:
+    """/lidh CODE in the Telegram pane is checked as on Telegram, but links nothing real."""
     auth.login()
     with demo_db.transaction() as session:
         point = session.scalars(select(ContactPoint).where(ContactPoint.name == FOCAL)).one()
+        before = point.telegram_chat_id
         code = new_code(session, point, datetime.now(UTC))
     page = pane(say(auth, "telegram", text=f"/lidh {code}"), "telegram")
-    assert bubbles(page)[-1] == ("bot", catalogs.gettext(LINKED.msgid, "sq").format(name=FOCAL))
-    chat = re.search(r"sim-\d+-[0-9a-f]{8}", page)
+    assert bubbles(page)[-1] == ("bot", catalogs.gettext(TRIED.msgid, "sq").format(name=FOCAL))
     with demo_db.session() as session:
-        linked = session.scalar(select(ContactPoint.telegram_chat_id)
-                                .where(ContactPoint.name == FOCAL))
-    assert chat and linked == chat.group(0)
+        point = session.scalars(select(ContactPoint).where(ContactPoint.name == FOCAL)).one()
+        used = session.scalar(select(LinkCode.used_at).where(LinkCode.code == code))
+    assert point.telegram_chat_id == before and used is None, "the real contact point is kept"
+    page = pane(say(auth, "telegram", text="/lidh ZZZZZZZZ"), "telegram")
+    assert bubbles(page)[-1] == ("bot", catalogs.gettext(REASONS["unknown"].msgid, "sq"))
     page = pane(say(auth, "telegram", text="/statusi"), "telegram")
     assert "STATUS R-7K3M9Q" in page
 
