@@ -169,7 +169,9 @@ class Flow:
     finish: Callable[[Context, State], Finished]
     confirm: bool = True  # show a summary and ask before filing
     intro: Callable[[Context, State], tuple[Reply, ...]] | None = None
-    gate: Callable[[Context], Msg | None] | None = None  # refuse to start, with a reason
+    gate: Callable[[Context], Reply | None] | None = None  # refuse to start, with reasons
+    # Facts the answers so far lead to, looked up before each question (an earlier report).
+    review: Callable[[Context, dict[str, Any]], dict[str, Any]] | None = None
 
     def step(self, name: str | None) -> Step | None:
         """Return the step called `name`, if the flow has one."""
@@ -178,6 +180,12 @@ class Flow:
     def applicable(self, answers: dict[str, Any]) -> list[Step]:
         """Return the steps that apply given the answers so far."""
         return [s for s in self.steps if s.when is None or s.when(answers)]
+
+    def reviewed(self, ctx: Context, state: State) -> State:
+        """Return the state with what the answers lead to looked up (see `review`)."""
+        if self.review is None:
+            return state
+        return replace(state, answers=self.review(ctx, state.answers))
 
     def next_step(self, answers: dict[str, Any]) -> Step | None:
         """Return the first applicable step not yet answered, or None when all are."""
