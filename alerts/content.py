@@ -141,10 +141,14 @@ def _kind_lines(report: Report) -> Iterator[Msg]:
     school = report.school.name if report.school is not None else details.get("school")
     yield msg("School: {school}, class {class_name}", school=Verbatim(str(school or "?")),
               class_name=Verbatim(str(details.get("class") or "?")))
+    if details.get("pupil"):
+        yield msg("Pupil: {pupil}", pupil=Verbatim(str(details["pupil"])))
     if details.get("days_absent"):
         yield msg("Days absent: {days}", days=Verbatim(str(details["days_absent"])))
     if details.get("reason"):
         yield msg("Reason: {reason}", reason=label(DROPOUT_REASONS, str(details["reason"])))
+    if details.get("reason_text"):
+        yield msg("In the teacher's words: {text}", text=Verbatim(str(details["reason_text"])))
 
 
 def map_link(lat: float, lon: float) -> str:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from handlers import confirm, dropout, language, menu, status
+from handlers.dropout_line import Flag, read_line
 from handlers.expiry import expire, expired
 from handlers.flow import Accept, Context, Flow, Outcome, Reject, State, Stay, Translator
 from handlers.flows import FLOWS
@@ -70,9 +71,9 @@ def _dispatch(state: State, ctx: Context) -> Outcome:
     if action is not None:
         # The person's own conversation stays where it was; the service answers the action.
         return Outcome(state, (), (action,))
-    quick = _one_line_flag(state, ctx.inbound)
-    if quick is not None:
-        return start_flow(state, ctx, "dropout", quick)
+    flag = _one_line_flag(state, ctx)
+    if flag is not None:
+        return _take_flag(state, ctx, flag)
     flow = FLOWS.get(state.flow or "")
     if flow is None:
         return _idle(state, ctx)
@@ -101,19 +102,31 @@ def _focal_action(ctx: Context) -> ChangeStatus | None:
     return action
 
 
-def _one_line_flag(state: State, inbound: Inbound) -> dict[str, Any] | None:
-    """Return the answers of a one-line dropout flag (BRAKTISJE 7A AK 12), if this is one."""
+def _one_line_flag(state: State, ctx: Context) -> Flag | None:
+    """Return a one-line dropout flag (BRAKTISJE 7A AK 12), if the message is one."""
+    inbound = ctx.inbound
     if inbound.kind != "text" or inbound.option is not None:
         return None
-    answers = dropout.one_shot(inbound.text)
-    if answers is None:
+    flag = read_line(inbound.text)
+    if flag is None:
         return None
-    # Mid-flow, a single word such as "braktisje" is an answer, not a new flag.
-    if state.flow is not None and not {"class", "pupil"} <= answers.keys():
+    # Mid-flow, a word such as "braktisje" is an answer; from someone who is not a teacher,
+    # "Rrezik i madh te shkolla" is a citizen's words: only a plain flag is read as one.
+    if not flag.clear and (state.flow is not None or not _is_teacher(ctx)):
         return None
-    if state.flow is None and state.step == MENU_STEP and len(answers) == 1:
+    if state.flow is None and state.step == MENU_STEP and len(flag.answers) == 1:
         return None
-    return answers
+    return flag
+
+
+def _take_flag(state: State, ctx: Context, flag: Flag) -> Outcome:
+    """Start (or file) a one-line flag; explain the form to a teacher whose line is too long."""
+    if not (flag.too_long and _is_teacher(ctx)):
+        return start_flow(state, ctx, "dropout", flag.answers)
+    explained = dropout.too_long(flag.length)
+    if state.flow in FLOWS:
+        return _resume(state, ctx, explained)
+    return Outcome(state.idle(), (explained,))
 
 
 def _is_teacher(ctx: Context) -> bool:
@@ -157,17 +170,21 @@ def start_flow(state: State, ctx: Context, name: str,
     flow = FLOWS[name]
     refusal = flow.gate(ctx) if flow.gate else None
     if refusal is not None:
-        return _menu(state, ctx, before=(Reply((refusal,)),))
+        return _menu(state, ctx, before=(refusal,))
     begun = replace(state.idle(), flow=name, answers=dict(answers or {}))
     if name == "dropout" and answers and len(answers) > 1 and dropout.complete(answers):
-        filled = replace(begun, answers={"reason": "unknown", **begun.answers})
-        return _finish(filled, ctx, flow)
+        # Filed at once, unless the pupil was flagged lately and the teacher must choose.
+        filled = flow.reviewed(ctx, replace(begun, answers=dropout.one_line(answers)))
+        if flow.next_step(filled.answers) is None:
+            return _finish(filled, ctx, flow)
+        begun = filled
     return _next(begun, ctx, flow)
 
 
 def _next(state: State, ctx: Context, flow: Flow, before: tuple[Reply, ...] = (),
           effects: tuple[Effect, ...] = ()) -> Outcome:
     """Ask the next unanswered question, or show the summary, or file when all is known."""
+    state = flow.reviewed(ctx, state)
     step = flow.next_step(state.answers, ctx.channel)
     if step is not None:
         state = replace(state, step=step.name, pending={})

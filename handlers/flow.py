@@ -197,7 +197,9 @@ class Flow:
     finish: Callable[[Context, State], Finished]
     confirm: bool = True  # show a summary and ask before filing
     intro: Callable[[Context, State], tuple[Reply, ...]] | None = None
-    gate: Callable[[Context], Msg | None] | None = None  # refuse to start, with a reason
+    gate: Callable[[Context], Reply | None] | None = None  # refuse to start, with reasons
+    # Facts the answers so far lead to, looked up before each question (an earlier report).
+    review: Callable[[Context, dict[str, Any]], dict[str, Any]] | None = None
     # Steps asked only on some channels (no photo question by SMS), by step name.
     only_on: Mapping[str, frozenset[str]] = field(default_factory=dict)
     early: Callable[[Context, State], Finished | None] | None = None
@@ -216,6 +218,12 @@ class Flow:
         """Return the steps that apply given the answers so far (and the channel, if known)."""
         return [s for s in self.steps if (s.when is None or s.when(answers))
                 and (channel is None or channel in self.only_on.get(s.name, {channel}))]
+
+    def reviewed(self, ctx: Context, state: State) -> State:
+        """Return the state with what the answers lead to looked up (see `review`)."""
+        if self.review is None:
+            return state
+        return replace(state, answers=self.review(ctx, state.answers))
 
     def next_step(self, answers: dict[str, Any], channel: str | None = None) -> Step | None:
         """Return the first applicable step not yet answered, or None when all are."""

@@ -11,7 +11,13 @@ MAX_LISTED = 5
 
 
 def describe(view: StatusView) -> Msg:
-    """Return one report's status as a sentence."""
+    """Return one report's status as a sentence; a dropout flag names its class and pupil."""
+    if view.kind == "dropout" and view.class_name and view.pupil:
+        return msg("{reference}: {category}, class {class_name}, pupil {pupil}, sent {date}. "
+                   "Status: {status}.", reference=Verbatim(view.reference),
+                   category=category_label(view.kind, view.category),
+                   class_name=Verbatim(view.class_name), pupil=Verbatim(view.pupil),
+                   date=When(view.created_at), status=STATUSES.get(view.status, msg("received")))
     return msg("{reference}: {kind}, {category}, sent {date}. Status: {status}.",
                reference=Verbatim(view.reference), kind=KINDS.get(view.kind, msg("Report")),
                category=category_label(view.kind, view.category), date=When(view.created_at),

@@ -115,6 +115,18 @@ class StatusView:
     municipality: str | None
     created_at: datetime
     updated_at: datetime
+    class_name: str | None = None  # a dropout flag's class, e.g. 7A
+    pupil: str | None = None  # a dropout flag's pupil initials or EMIS id
+
+
+@dataclass(frozen=True)
+class EarlierFlag:
+    """A dropout flag the same teacher filed lately for the same class and pupil."""
+
+    reference: str
+    category: str  # the situation: absence | dropout | not_enrolled | at_risk
+    created_at: datetime
+    reason_text: str = ""  # the teacher's words for the reason then, if any
 
 
 @dataclass(frozen=True)
@@ -243,4 +255,9 @@ class World(Protocol):
 
     def is_contact_point(self, channel: str, address: str) -> bool:
         """Tell whether this address belongs to an active contact point (a focal point)."""
+        ...
+
+    def earlier_flag(self, channel: str, address: str, school_id: int, class_name: str,
+                     pupil: str, now: datetime) -> EarlierFlag | None:
+        """Return this address's latest flag of the pupil in 14 days not closed as a duplicate."""
         ...

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from handlers.types import NearbyReport, Place, Routing, StatusView, TeacherInfo
+from handlers.types import EarlierFlag, NearbyReport, Place, Routing, StatusView, TeacherInfo
 from models import (
     Contact,
     ContactPoint,
@@ -51,6 +51,7 @@ POINT_BY_CHAT = select(ContactPoint.id).where(
     ContactPoint.telegram_chat_id == bindparam("address"), ContactPoint.active
 ).order_by(ContactPoint.id)
 REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("reference"))
+REPEAT_WINDOW = timedelta(days=14)  # a pupil flagged again within it is offered for adding
 
 
 class DbWorld:
@@ -124,6 +125,26 @@ class DbWorld:
         """Return open pinned hazards of this category within 100 m from the last 30 days."""
         return open_hazards_near(self.session, category, lat, lon, now, self.simulated)
 
+    def earlier_flag(self, channel: str, address: str, school_id: int, class_name: str,
+                     pupil: str, now: datetime) -> EarlierFlag | None:
+        """Return this address's latest flag of the pupil in 14 days not closed as a duplicate."""
+        reports = self.session.scalars(
+            select(Report).join(Contact, Report.reporter_contact_id == Contact.id).where(
+                Contact.channel == channel, Contact.address == address,
+                Report.kind == "dropout", Report.school_id == school_id,
+                Report.created_at >= now - REPEAT_WINDOW, Report.simulated.is_(self.simulated),
+                func.coalesce(Report.close_reason, "") != "duplicate")
+            .order_by(Report.created_at.desc(), Report.id.desc()))
+        # Few flags per teacher and fortnight: the class and pupil are compared here rather
+        # than inside the JSON column, the same way on SQLite and PostgreSQL.
+        for report in reports:
+            details = report.details if isinstance(report.details, dict) else {}
+            if (_same(details.get("class"), class_name)
+                    and _same(details.get("pupil"), pupil)):
+                return EarlierFlag(report.reference, report.category, report.created_at,
+                                   str(details.get("reason_text") or ""))
+        return None
+
     def new_reference(self) -> str:
         """Return a reference not used yet (the unique index is the final guard)."""
         while True:
@@ -139,8 +160,22 @@ def contact_points_at(session: Session, channel: str, address: str) -> list[int]
     return list(session.connection().scalars(query, {"address": address}))
 
 
+def _same(stored: Any, given: str) -> bool:
+    """Tell whether a stored class or pupil is the one given, ignoring case and spacing."""
+    return isinstance(stored, str) and stored.replace(" ", "").upper() == given.upper()
+
+
 def _view(report: Report) -> StatusView:
-    """Return what a reporter may see of their report."""
+    """Return what a reporter may see of their report (a flag's class and pupil too)."""
     municipality = report.municipality.name_sq if report.municipality else None
     return StatusView(report.reference, report.kind, report.category, report.status,
-                      municipality, report.created_at, report.updated_at)
+                      municipality, report.created_at, report.updated_at,
+                      class_name=_flagged(report, "class"), pupil=_flagged(report, "pupil"))
+
+
+def _flagged(report: Report, key: str) -> str | None:
+    """Return one fact of a dropout flag's details (class, pupil); None for other reports."""
+    if report.kind != "dropout" or not isinstance(report.details, dict):
+        return None
+    value = report.details.get(key)
+    return str(value) if value else None

@@ -6,7 +6,15 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from handlers.types import NearbyReport, Place, RouteTarget, Routing, StatusView, TeacherInfo
+from handlers.types import (
+    EarlierFlag,
+    NearbyReport,
+    Place,
+    RouteTarget,
+    Routing,
+    StatusView,
+    TeacherInfo,
+)
 from routing.text import fold
 
 DRENAS = Place(7, "Drenas", "XK")
@@ -74,3 +82,8 @@ class StaticWorld:
                           now: datetime) -> list[NearbyReport]:
         """Know no open hazards."""
         return []
+
+    def earlier_flag(self, channel: str, address: str, school_id: int, class_name: str,
+                     pupil: str, now: datetime) -> EarlierFlag | None:
+        """Know no earlier flags."""
+        return None

@@ -37,7 +37,8 @@ FLOWS = {
                             (CHILD_WHAT, "Një fëmijë punon natën", False),
                             (CONTACT, "1", True), (SEND, "po", True)]),
     "dropout": ("3", [(SITUATION, "2", True), (CLASS, "7A", False), (PUPIL, "AK", False),
-                      (DAYS, "10", False), (REASON, "6", True), (SEND, "po", True)]),
+                      # The reason also takes the teacher's own words, so only BAD is bad.
+                      (DAYS, "10", False), (REASON, "6", False), (SEND, "po", True)]),
 }
 
 

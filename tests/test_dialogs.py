@@ -36,15 +36,15 @@ SITUATION = "What is the pupil's situation?"
 CLASS = "Which class? For example 7A."
 PUPIL = "The pupil's initials (for example AK) or EMIS pupil id. Never the full name."
 DAYS = "How many school days has the pupil missed?"
-REASON = "Is the reason known?"
+REASON = "What is the reason, if known? Choose a number, or write it in a few words."
 SEND = "Send it?"
 FOUND = "I found: {place}. Is that right?"
 PUPIL_ERROR = ("Please write only the pupil's initials (for example AK) or the EMIS pupil id, "
                "never the full name.")
 NOT_A_TEACHER = ("Only registered teachers can flag a school dropout from this service. "
-                 "If you are a teacher, ask your school director to register your number. "
-                 "To reach a school, please call its office. If a child is at risk, "
-                 "you can report it here: choose \u201cReport a child at risk\u201d.")
+                 "If you are a teacher, ask your school director to register your number.")
+ELSEWHERE = ("To reach a school, please call its office. If a child is at risk, "
+             "you can report it here: choose \u201cReport a child at risk\u201d.")
 CANCELLED = "Cancelled. Nothing was sent."
 OPTIONS = ("I did not understand that. Please answer with the number of one of the options "
            "below, for example 1.")
@@ -215,7 +215,7 @@ def test_dropout_one_message_asks_what_is_missing(chat: Callable[..., Chat],
 def test_dropout_refused_to_non_teachers(chat: Callable[..., Chat]) -> None:
     """A number that is not a registered teacher is told how else to help."""
     person = chat("sms", "+38344555666")
-    person.replay(rows(("BRAKTISJE 7A AK 12", (NOT_A_TEACHER, MENU))))
+    person.replay(rows(("BRAKTISJE 7A AK 12", (NOT_A_TEACHER, ELSEWHERE, MENU))))
     assert not references(person)
 
 

@@ -32,6 +32,7 @@ from web import get_settings
 from web.audit import record
 from web.auth import login_required
 from web.filters import CATEGORIES, PAGE_SIZE, conditions, cursor_of, parse
+from web.report_facts import detail_fact
 from web.scope import may_reassign_anywhere, visible
 
 bp = Blueprint("reports", __name__)
@@ -148,3 +149,4 @@ DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 def init_app(app: Flask) -> None:
     """Serve the report pages."""
     app.register_blueprint(bp)
+    app.jinja_env.globals["detail_fact"] = detail_fact
