@@ -10,6 +10,7 @@ mean, so that a step can take one, or ask which of a few was meant.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -102,11 +103,19 @@ def understand(options: tuple[Choice, ...], ctx: Context) -> list[Choice] | Msg:
     return not_understood(ctx)
 
 
-def _names(option: Choice, ctx: Context) -> set[str]:
+def _names(option: Choice, ctx: Context) -> frozenset[str]:
     """Return every folded whole answer that selects an option."""
-    names = {fold(option.key.replace("_", " ")), ctx.fold_label(option.label)}
-    names.update(fold(word) for word in option.words)
-    return names - {""}
+    return _names_of(option, folded(ctx.translate(option.label, ctx.language)))
+
+
+@lru_cache(maxsize=2048)
+def _names_of(option: Choice, label: str) -> frozenset[str]:
+    """Return an option's folded names, given its label as the person reads it (cached)."""
+    names = {folded(option.key.replace("_", " ")), label, *(folded(w) for w in option.words)}
+    return frozenset(names - {""})
+
+
+folded = lru_cache(maxsize=8192)(fold)
 
 
 def _exact(options: tuple[Choice, ...], ctx: Context) -> list[Choice]:
@@ -117,7 +126,8 @@ def _exact(options: tuple[Choice, ...], ctx: Context) -> list[Choice]:
     exact = [o for o in options if said in _names(o, ctx)]
     if exact:
         return exact[:1]
-    starts = [o for o in options if len(said) >= 3 and ctx.fold_label(o.label).startswith(said)]
+    starts = [o for o in options if len(said) >= 3
+              and folded(ctx.translate(o.label, ctx.language)).startswith(said)]
     return starts if len(starts) == 1 else []
 
 

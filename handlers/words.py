@@ -7,6 +7,7 @@ Latin letters), so "Po", "PO" and "pô" are one word, as are "dhjetë" and "dhje
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from routing.text import fold
 
@@ -66,9 +67,13 @@ _BARE = re.compile(r"^(?:(?:nr|numri|numer|broj|opsioni|opcija|option|no|zgjedhj
                    r"(\d{1,3})$")
 
 
-def tokens(text: str) -> list[str]:
-    """Return the folded words and digit runs of a text ("10vjec" gives "10", "vjec")."""
-    return _TOKEN.findall(fold(_KEYCAP.sub(r"\1", text)))
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[str, ...]:
+    """Return the folded words and digit runs of a text ("10vjec" gives "10", "vjec").
+
+    Cached: each reading of an answer (exact, leading words, stems...) asks for them again.
+    """
+    return tuple(_TOKEN.findall(fold(_KEYCAP.sub(r"\1", text))))
 
 
 def has_phrase(folded: str, phrase: str) -> bool:
