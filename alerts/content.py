@@ -106,6 +106,9 @@ def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
     yield msg("New report {reference}: {kind}, {category}", reference=reference,
               kind=KINDS.get(report.kind, msg("Report")),
               category=category_label(report.kind, report.category))
+    if report.incomplete:
+        yield msg("Filed before the reporter answered every question; anything they add "
+                  "will follow.")
     if report.municipality is not None:
         yield msg("Municipality: {municipality}",
                   municipality=Verbatim(report.municipality.name(language)))

@@ -10,10 +10,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from alerts.content import alert_lines
+from locales import Catalogs
 from models import ConversationSession, OutboxMessage, Report, ReportEvent
 from models.db import Database
 from service.conversation import Conversations
 from service.expiry import file_abandoned
+from tests.conftest import AuthActions
 from tests.dialog import Chat, references, rows
 
 MENU = "What would you like to do?"
@@ -223,3 +226,22 @@ def test_hazards_still_wait_for_the_summary(chat: Callable[..., Chat],
         assert file_abandoned(session, person.now + timedelta(hours=2), conversations) == []
     with demo_db.session() as session:
         assert session.scalars(select(Report)).first() is None
+
+
+def test_the_dashboard_and_the_alert_say_a_report_is_incomplete(
+        chat: Callable[..., Chat], auth: AuthActions, demo_db: Database,
+        catalogs: Catalogs) -> None:
+    """A report filed before every answer is marked so on its page and in its alert."""
+    person = chat("sms", "+38349111222")
+    person.replay(UP_TO_THE_PLACE)
+    [reference] = references(person)
+    auth.login()
+    page = auth.client.get(f"/reports/{reference}").get_data(as_text=True)
+    assert 'class="badge incomplete"' in page and catalogs.gettext("incomplete", "sq") in page
+    with demo_db.session() as session:
+        report = session.scalar(select(Report).where(Report.reference == reference))
+        assert report is not None
+        text = "\n".join(catalogs(line, "sq") for line in alert_lines(
+            report, {"event": "new_report"}, "https://example.org", "sq"))
+    assert catalogs.gettext("Filed before the reporter answered every question; anything "
+                            "they add will follow.", "sq") in text
