@@ -90,7 +90,7 @@ DROPOUT = Flow(
              parse_pupil),
         Number("days", msg("Days absent"), msg("How many school days has the pupil missed?"),
                0, MAX_DAYS, when=needs_days),
-        Choose("reason", msg("Known reason"), msg("Is the reason known?"), DROPOUT_REASONS),
+        Choose("reason", msg("Reason"), msg("Is the reason known?"), DROPOUT_REASONS),
     ),
     finish=finish,
     gate=teachers_only,

@@ -136,7 +136,12 @@ def contact_points_at(session: Session, channel: str, address: str) -> list[int]
 
 
 def _view(report: Report) -> StatusView:
-    """Return what a reporter may see of their report."""
-    municipality = report.municipality.name_sq if report.municipality else None
+    """Return what a reporter may see of their report, and which role holds it (no person)."""
+    place = report.municipality
+    routes = report.routes
+    taken = [r for r in routes if r.state == "acknowledged"]
+    holder = (taken or routes)[0] if routes else None
     return StatusView(report.reference, report.kind, report.category, report.status,
-                      municipality, report.created_at, report.updated_at)
+                      place.name_sq if place else None, report.created_at,
+                      report.updated_at, place.code if place else None,
+                      holder.role if holder else None, report.close_reason)
