@@ -11,6 +11,7 @@ reads them. A translation picks a form with a format spec on the placeholder:
 | `komuna`  | komuna e Prizrenit / bashkia e Beratit (nominative)      | –      | –               |
 | `komunën` | komunën e Prizrenit / bashkinë e Beratit (accusative)    | –      | –               |
 | `komunës` | komunës së Prizrenit / bashkisë së Beratit (genitive)    | –      | –               |
+| `Komuna`  | the word alone, for a label: Komuna / Bashkia            | –      | –               |
 
 Albanian says "komuna" in Kosovo and "bashkia" in Albania, chosen by the code's country;
 Serbian says "opština" for both, and translations write it themselves ("opštini {m}").
@@ -30,7 +31,7 @@ UNIT_WORDS = {
     "AL": {"komuna": "bashkia e", "komunën": "bashkinë e", "komunës": "bashkisë së"},
 }
 SPECS: dict[str, frozenset[str]] = {
-    "sq": frozenset({"gen", "loc", "komuna", "komunën", "komunës"}),
+    "sq": frozenset({"gen", "loc", "komuna", "komunën", "komunës", "Komuna"}),
     "sr": frozenset({"loc"}),
     "en": frozenset({"gen", "loc"}),
 }
@@ -83,15 +84,22 @@ def inflections(code: str | None, language: str, fallback: str = "") -> dict[str
     specs = SPECS.get(language, SPECS["en"])
     if forms is None:
         # "komunën Prizren": an apposition keeps an unknown name in the nominative.
-        return {"": fallback, **{spec: f"{spec} {fallback}" if spec.startswith("komun")
-                                 else fallback for spec in specs}}
+        return {"": fallback, **{spec: _unknown(spec, fallback) for spec in specs}}
     if language == "sr":
         return {"": forms.sr, "loc": forms.sr_loc}
     if language != "sq":
         return {"": forms.sq, "gen": forms.sq, "loc": forms.sq}
     units = UNIT_WORDS.get(forms.country, UNIT_WORDS["XK"])
     return {"": forms.sq, "gen": forms.sq_gen, "loc": forms.sq_loc,
+            "Komuna": units["komuna"].split()[0].capitalize(),
             **{spec: f"{word} {forms.sq_gen}" for spec, word in units.items()}}
+
+
+def _unknown(spec: str, name: str) -> str:
+    """Return a form of a name missing from the table: the name, in apposition to "komuna"."""
+    if spec == "Komuna":
+        return "Komuna"
+    return f"{spec} {name}" if spec.startswith("komun") else name
 
 
 def by_albanian_name(name: str) -> NameForms | None:

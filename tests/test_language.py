@@ -55,7 +55,7 @@ def test_serbian_interface_shows_serbian_names(chat: Callable[..., Chat],
         ("[skip]", HAZARD_WHAT),
         ("Smeće pored škole", ("Gračanica", SEND)),
         ("[send]", ("R-", "Prosleđena je nacionalnoj kancelariji za zaštitu dece.",
-                    "Odatle će biti prosleđena nadležnoj opštini.")),
+                    "Odatle će biti upućena nadležnoj opštini.")),
     ))
     assert not any("Graçanic" in reply for reply in replies)
 

@@ -108,6 +108,8 @@ def test_komuna_or_bashkia_by_country() -> None:
     assert inflections("AL-01", "sq")["komunën"] == "bashkinë e Beratit"
     assert inflections("AL-48", "sq")["komuna"] == "bashkia e Shkodrës"
     assert inflections("AL-49", "sq")["komunës"] == "bashkisë së Vaut të Dejës"
+    assert (inflections("XK-07", "sq")["Komuna"], inflections("AL-01", "sq")["Komuna"]) == (
+        "Komuna", "Bashkia")
 
 
 def test_unknown_code_keeps_the_name() -> None:
@@ -115,7 +117,7 @@ def test_unknown_code_keeps_the_name() -> None:
     assert name_forms("XK-99") is None
     assert inflections("XK-99", "sq", "Xyz") == {
         "": "Xyz", "gen": "Xyz", "loc": "Xyz", "komuna": "komuna Xyz",
-        "komunën": "komunën Xyz", "komunës": "komunës Xyz"}
+        "komunën": "komunën Xyz", "komunës": "komunës Xyz", "Komuna": "Komuna"}
     assert inflections(None, "sr", "Xyz") == {"": "Xyz", "loc": "Xyz"}
 
 

@@ -229,3 +229,20 @@ def test_no_update_is_a_bare_status_word(demo_db: Database, catalogs: Catalogs) 
             for language in ("sq", "sr", "en")]
     assert all(not text.rstrip(".").endswith(tuple(bare)) for text in texts)
     assert all(len(text.split(". ")) >= 2 for text in texts)
+
+
+@pytest.mark.parametrize(("code", "language", "line"), [
+    ("XK-07", "sq", "Komuna: Drenas"), ("XK-07", "sr", "Opština: Glogovac"),
+    ("AL-01", "sq", "Bashkia: Berat"), ("AL-48", "sr", "Opština: Skadar"),
+])
+def test_alert_names_the_municipality_as_its_reader_does(
+        demo_db: Database, catalogs: Catalogs, code: str, language: str, line: str) -> None:
+    """A focal point's alert says "Bashkia" for an Albanian municipality, Serbian names in sr."""
+    with demo_db.transaction() as session:
+        report = file(session, HAZARD, code)
+        alert = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.report_id == report.id, OutboxMessage.purpose == "alert")).first()
+        assert alert is not None
+        alert.language = language
+        text = prepare(session, alert, catalogs, SETTINGS)
+    assert isinstance(text, str) and line in text.splitlines()
