@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alerts.dispatcher import Skip
 from alerts.escalation import DEACTIVATED, escalate_row
+from alerts.reporter import holder, update_text
 from alerts.updates import absorb_updates, notice_problem, update_lines, update_problem
 from handlers.categories import (
     AGE_BANDS,
@@ -22,7 +23,7 @@ from handlers.categories import (
     category_label,
     label,
 )
-from handlers.i18n import Msg, Verbatim, msg
+from handlers.i18n import Msg, PlaceName, Verbatim, msg
 from locales import Catalogs
 from models import Contact, ContactPoint, OutboxMessage, Report, ReportEvent
 from models.base import utcnow
@@ -36,10 +37,10 @@ WHY_STOPPED = {  # how an address comes to take no messages, per channel, for th
 
 ALERT_EVENTS = ("new_report", "escalation")
 FINISHED = ("resolved", "closed")
-CLOSE_REASONS: dict[str, Msg] = {
-    "duplicate": msg("it had already been reported"),
-    "not_actionable": msg("no action could be taken on it"),
-    "referred": msg("it was passed to another service"),
+CLOSE_REASONS: dict[str, Msg] = {  # the dashboard's choices when closing a report
+    "duplicate": msg("Duplicate: already reported"),
+    "not_actionable": msg("Nothing that can be acted on"),
+    "referred": msg("Referred to another service"),
 }
 WHY_ESCALATED: dict[str, Msg] = {
     "deadline": msg("ESCALATED: nobody took it up in time."),
@@ -110,8 +111,8 @@ def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
         yield msg("Filed before the reporter answered every question; anything they add "
                   "will follow.")
     if report.municipality is not None:
-        yield msg("Municipality: {municipality}",
-                  municipality=Verbatim(report.municipality.name(language)))
+        yield msg("Municipality: {municipality}", municipality=PlaceName(
+            report.municipality.code, report.municipality.name(language)))
     if report.place_text:
         yield msg("Place: {place}", place=Verbatim(report.place_text))
     if report.latitude is not None and report.longitude is not None:
@@ -170,13 +171,11 @@ def _reporter_update(session: Session, row: OutboxMessage, report: Report,
         return _skip(session, row, "the reporter's contact no longer exists")
     if contact.opted_out:
         return _skip(session, row, "the reporter opted out")
-    lines = [msg("Update on your report {reference}: {status}.",
-                 reference=Verbatim(report.reference), status=STATUSES[status])]
     reason = row.payload.get("reason")
-    if status == "closed" and reason in CLOSE_REASONS:
-        lines.append(msg("Reason: {reason}", reason=CLOSE_REASONS[reason]))
-    lines.append(msg("Thank you for reporting."))
-    return "\n".join(catalogs(line, row.language) for line in lines)
+    event = str(row.payload.get("event") or "status")
+    who = holder(session, report, status, event, row.language)
+    text = update_text(report, status, reason if isinstance(reason, str) else None, event, who)
+    return catalogs(text, row.language)
 
 
 def _skip(session: Session, row: OutboxMessage, reason: str) -> Skip:

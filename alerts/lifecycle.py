@@ -130,8 +130,9 @@ def _apply(session: Session, report: Report, to_status: str, reason: str | None,
         report.close_reason = reason
 
 
-def queue_reporter_update(session: Session, report: Report, now: datetime) -> bool:
-    """Queue the new status for the reporter and those who joined; False if nobody can be told."""
+def queue_reporter_update(session: Session, report: Report, now: datetime,
+                          event: str = "status") -> bool:
+    """Queue an update (new status, or new holder) for the reporter and followers; False if none."""
     if report.simulated:
         return False
     followers = session.scalars(select(ReportFollower.contact_id).where(
@@ -141,7 +142,7 @@ def queue_reporter_update(session: Session, report: Report, now: datetime) -> bo
         contact = session.get(Contact, contact_id) if contact_id is not None else None
         if contact is None or contact.opted_out:
             continue
-        payload: dict[str, Any] = {"event": "status", "reference": report.reference,
+        payload: dict[str, Any] = {"event": event, "reference": report.reference,
                                    "status": report.status, "reason": report.close_reason}
         session.add(OutboxMessage(
             purpose="reporter_update", report_id=report.id, contact_point_id=None,

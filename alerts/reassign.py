@@ -57,5 +57,5 @@ def reassign(session: Session, reference: str, point_id: int, actor: Actor, note
                                                                      else "")))
     report.unrouted = False
     report.updated_at = now
-    queue_reporter_update(session, report, now)
+    queue_reporter_update(session, report, now, event="reassigned")
     return Reassigned(report.reference, point.name, moved)

@@ -116,7 +116,7 @@ DROPOUT = Flow(
         Repeat("repeat", msg("Already reported")),
         DaysAbsent("days", msg("Days absent"), msg("How many school days has the pupil missed?"),
                    when=needs_days),
-        KnownReason("reason", msg("Known reason"),
+        KnownReason("reason", msg("Reason"),
                     msg("What is the reason, if known? Choose a number, or write it in a few "
                         "words.")),
     ),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.categories import ROLES
 from handlers.flow import Context, Finished
 from handlers.i18n import ListOf, Msg, Verbatim, msg
+from handlers.recipients import RECIPIENTS, recipient
 from handlers.types import Draft, FileReport, Place, Reply, Routing
 
 
@@ -18,16 +18,10 @@ def said(answers: dict[str, Any]) -> dict[str, str]:
 
 def target_text(routing: Routing) -> ListOf:
     """Name who a report went to, by role and municipality, never by person."""
-    items: list[Msg | Verbatim] = []
-    for target in routing.targets:
-        role = ROLES.get(target.role, msg("the responsible office"))
-        if target.municipality:
-            items.append(msg("{role} in {municipality}", role=role,
-                             municipality=Verbatim(target.municipality)))
-        else:
-            items.append(role)
+    items: list[Msg | Verbatim] = [
+        recipient(t.role, t.municipality_code, t.municipality) for t in routing.targets]
     if not items:
-        items.append(ROLES["national"])
+        items.append(RECIPIENTS["national"])
     return ListOf(tuple(dict.fromkeys(items)))
 
 

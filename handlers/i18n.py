@@ -49,6 +49,18 @@ class Verbatim:
 
 
 @dataclass(frozen=True)
+class PlaceName:
+    """A municipality, named in the reader's language and in the case the translation asks for.
+
+    A translation picks the form with a format spec: "komuna e {municipality:gen}",
+    "në {municipality:loc}", "u {municipality:loc}" (see models/names.py for every spec).
+    """
+
+    code: str | None  # the municipality's code, e.g. "XK-07"
+    fallback: str = ""  # the name to show when the code is unknown
+
+
+@dataclass(frozen=True)
 class ListOf:
     """Several texts joined as the language joins a list ("A, B and C")."""
 

@@ -94,6 +94,7 @@ class RouteTarget:
     role: str
     municipality: str | None  # None for national
     contact_point_ids: tuple[int, ...]
+    municipality_code: str | None = None  # e.g. "XK-07", to name it in the right case
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ class StatusView:
     municipality: str | None
     created_at: datetime
     updated_at: datetime
+    municipality_code: str | None = None  # to name the municipality in the right case
+    holder_role: str | None = None  # the role that took it up, else the first it went to
+    close_reason: str | None = None  # duplicate | not_actionable | referred
     class_name: str | None = None  # a dropout flag's class, e.g. 7A
     pupil: str | None = None  # a dropout flag's pupil initials or EMIS id
 

@@ -15,7 +15,8 @@ from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from handlers.i18n import ListOf, Msg, Verbatim, When
+from handlers.i18n import ListOf, Msg, PlaceName, Verbatim, When
+from models.names import inflections
 
 LOCALE_DIR = Path(__file__).parent
 LANGUAGES = ("sq", "sr", "en")
@@ -24,6 +25,24 @@ DOMAIN = "messages"
 BABEL_LOCALES = {"sq": "sq_AL", "sr": "sr_Latn_RS", "en": "en_GB"}
 # Kosovo and Albania share one time zone.
 LOCAL_ZONE = ZoneInfo("Europe/Tirane")
+
+
+class Inflected(str):
+    """A rendered name that formats as another case when a translation asks: {m:loc}."""
+
+    forms: dict[str, str]
+
+    def __new__(cls, forms: dict[str, str]) -> Inflected:
+        """Make the plain name the string itself, and keep the other forms."""
+        made = super().__new__(cls, forms.get("", ""))
+        made.forms = forms
+        return made
+
+    def __format__(self, spec: str) -> str:
+        """Return the form named by the spec; an unknown spec is a faulty translation."""
+        if spec not in self.forms:
+            raise ValueError(f"no form {spec!r} of {str(self)!r}")
+        return self.forms[spec]
 
 
 def po_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
@@ -85,6 +104,8 @@ class Catalogs:
                                locale=self._locales[code])
         if isinstance(value, When):
             return self.format_datetime(value.at, code)
+        if isinstance(value, PlaceName):
+            return Inflected(inflections(value.code, code, value.fallback))
         if not isinstance(value, Msg):
             return str(value)
         translations = self._translations[code]

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.names import display_name
 
 
 class Municipality(Base):
@@ -32,8 +33,9 @@ class Municipality(Base):
 
     def name(self, language: str) -> str:
         """Return the municipality's name as a speaker of `language` writes it."""
-        if language == "sr" and self.name_sr:
-            return self.name_sr
+        if language == "sr":
+            # The Serbian name from the names table (Gračanica, Skadar), else the seed's.
+            return display_name(self.code, "sr", self.name_sr or self.name_sq)
         return self.name_sq
 
 

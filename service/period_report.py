@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from handlers.categories import KINDS, category_label
 from handlers.i18n import Msg, msg
 from locales import Catalogs
+from models.names import by_albanian_name, display_name
 from service.statistics import PeriodStats
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
@@ -73,9 +74,15 @@ def labelled(stats: PeriodStats, catalogs: Catalogs, language: str) -> Labelled:
         categories=tuple((_kind(kind, catalogs, language),
                           catalogs(category_label(kind, category), language), count)
                          for kind, category, count in stats.by_category),
-        municipalities=tuple((name or catalogs(NO_MUNICIPALITY, language), count)
-                             for name, count in stats.by_municipality),
+        municipalities=tuple((_municipality(name, language) or catalogs(NO_MUNICIPALITY, language),
+                              count) for name, count in stats.by_municipality),
     )
+
+
+def _municipality(name: str, language: str) -> str:
+    """Return a municipality, counted by its Albanian name, as the reader knows it."""
+    forms = by_albanian_name(name) if name else None
+    return display_name(forms.code, language, name) if forms else name
 
 
 def _kind(kind: str, catalogs: Catalogs, language: str) -> str:

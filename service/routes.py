@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from handlers.types import RouteTarget, Routing
 from models.geo import Municipality
+from models.names import display_name
 from models.people import ContactPoint, RoutingRule, School
 from routing.rules import Candidate, Rule, choose_contact_points, roles_for
 
@@ -20,14 +21,14 @@ def route_report(session: Session, kind: str, category: str, urgent: bool,
     roles = roles_for(kind, category, urgent, municipality_id, load_rules(session, kind))
     choice = choose_contact_points(roles, municipality_id, school_id,
                                    load_candidates(session, municipality_id, school_id))
-    names: dict[int, str] = {}
+    names: dict[int | None, tuple[str | None, str | None]] = {None: (None, None)}
     for target in choice.targets:
         mid = target.municipality_id
         if mid is not None and mid not in names:
-            names[mid] = municipality_name(session, mid, language)
+            names[mid] = municipality_name_and_code(session, mid, language)
     return Routing(
-        tuple(RouteTarget(t.role, None if t.municipality_id is None else names[t.municipality_id],
-                          t.contact_point_ids) for t in choice.targets),
+        tuple(RouteTarget(t.role, names[t.municipality_id][0], t.contact_point_ids,
+                          names[t.municipality_id][1]) for t in choice.targets),
         unrouted=choice.unrouted,
     )
 
@@ -43,7 +44,7 @@ CANDIDATES = (select(ContactPoint.id, ContactPoint.role, ContactPoint.municipali
                          ContactPoint.municipality_id == bindparam("municipality_id"),
                          ContactPoint.school_id == bindparam("school_id")))
               .order_by(ContactPoint.id))
-NAMES = select(Municipality.name_sq, Municipality.name_sr).where(
+NAMES = select(Municipality.code, Municipality.name_sq, Municipality.name_sr).where(
     Municipality.id == bindparam("municipality_id"))
 
 
@@ -63,9 +64,12 @@ def load_candidates(session: Session, municipality_id: int | None,
             for r in rows]
 
 
-def municipality_name(session: Session, municipality_id: int, language: str) -> str:
-    """Return a municipality's name in the reader's language."""
+def municipality_name_and_code(session: Session, municipality_id: int,
+                               language: str) -> tuple[str | None, str | None]:
+    """Return a municipality's name in the reader's language, and its code."""
     row = session.connection().execute(NAMES, {"municipality_id": municipality_id}).first()
     if row is None:
-        return str(municipality_id)
-    return str(row.name_sr if language == "sr" and row.name_sr else row.name_sq)
+        return str(municipality_id), None
+    if language == "sr":
+        return display_name(row.code, "sr", row.name_sr or row.name_sq), str(row.code)
+    return str(row.name_sq), str(row.code)

@@ -166,11 +166,18 @@ def _same(stored: Any, given: str) -> bool:
 
 
 def _view(report: Report) -> StatusView:
-    """Return what a reporter may see of their report (a flag's class and pupil too)."""
-    municipality = report.municipality.name_sq if report.municipality else None
+    """Return what a reporter may see of their report: which role holds it (no person), and
+    a flag's class and pupil."""
+    place = report.municipality
+    routes = report.routes
+    taken = [r for r in routes if r.state == "acknowledged"]
+    holder = (taken or routes)[0] if routes else None
     return StatusView(report.reference, report.kind, report.category, report.status,
-                      municipality, report.created_at, report.updated_at,
-                      class_name=_flagged(report, "class"), pupil=_flagged(report, "pupil"))
+                      place.name_sq if place else None, report.created_at,
+                      report.updated_at, municipality_code=place.code if place else None,
+                      holder_role=holder.role if holder else None,
+                      close_reason=report.close_reason, class_name=_flagged(report, "class"),
+                      pupil=_flagged(report, "pupil"))
 
 
 def _flagged(report: Report, key: str) -> str | None:

@@ -68,7 +68,7 @@ class StaticWorld:
         """Route everything to one role in the municipality."""
         role = {"dropout": "dropout_team", "hazard": "public_services"}.get(kind,
                                                                             "child_protection")
-        return Routing((RouteTarget(role, "Drenas", (1,)),))
+        return Routing((RouteTarget(role, "Drenas", (1,), "XK-07"),))
 
     def is_contact_point(self, channel: str, address: str) -> bool:
         """Know one focal point."""

@@ -154,7 +154,7 @@ def test_opted_out_number_skips_and_escalates(
 
 def test_reporter_update_text(chat: Callable[..., Chat], demo_db: Database,
                               catalogs: Catalogs) -> None:
-    """The reporter reads the new status in their language, and the close reason."""
+    """The reporter reads who took it up and, at the end, why it was closed, in their language."""
     reference = file_hazard(chat)
     with demo_db.transaction() as session:
         report = report_of(session, reference)
@@ -167,6 +167,8 @@ def test_reporter_update_text(chat: Callable[..., Chat], demo_db: Database,
             OutboxMessage.purpose == "reporter_update").order_by(OutboxMessage.id)).all()
         texts = [render(session, row, catalogs, "en") for row in updates]
         albanian = render(session, updates[0], catalogs, "sq")
-    assert reference in texts[0] and "taken up by the responsible office" in texts[0]
-    assert "closed" in texts[1] and "passed to another service" in texts[1]
-    assert reference in albanian and albanian != texts[0]
+    assert reference in texts[0] and ("has been taken up by the public services of the "
+                                      "municipality of Drenas") in texts[0]
+    assert "passed on to another service" in texts[1]
+    assert reference in albanian and "u mor përsipër nga shërbimet publike të komunës së " \
+        "Drenasit" in albanian

@@ -65,7 +65,7 @@ def test_sign_in_filter_acknowledge_and_resolve(site: str, page: Page,
     expect(page.locator("#map[data-ready='1']")).to_be_visible()  # Leaflet ran under the CSP
     page.select_option("#status-form select[name=status]", "acknowledged")
     page.click("#status-form button[type=submit]")
-    expect(page.locator("#status")).to_contain_text("marrë në shqyrtim")
+    expect(page.locator("#status")).to_contain_text("marrë përsipër")
     page.select_option("#status-form select[name=status]", "resolved")
     page.fill("#status-form textarea[name=note]", "Qentë u larguan nga shkolla.")
     page.click("#status-form button[type=submit]")

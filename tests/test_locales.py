@@ -159,8 +159,9 @@ def _keywords_in(text: str) -> list[str]:
 def test_help_names_words_the_engine_recognises(catalogs: Catalogs, language: str) -> None:
     """Every command word the help text names works as a command in that language."""
     help_text = catalogs(msg("Words that work at any time: MENU to start, BACK to change the "
-                             "last answer, CANCEL to stop, STATUS R-XXXXXX to follow a report, "
-                             "LANGUAGE to change language."), language)
+                             "last answer, ANULO to cancel a report, STATUS R-XXXXXX to follow "
+                             "a report, LANGUAGE to change language."), language)
+    assert "Words that work" not in help_text or language == "en", "the msgid is not the code's"
     words = _keywords_in(help_text)
     assert len(words) == 5, words
     unknown = [w for w in words if command_of(w) is None]

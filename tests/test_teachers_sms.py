@@ -28,8 +28,8 @@ from tests.test_teachers import (
 )
 
 CITIZEN = "+38344555888"
-STATUS_LINE = "{reference}: {category}, class {class_name}, pupil {pupil}, sent {date}. " \
-              "Status: {status}."
+STATUS_LINE = "{reference} ({category}, class {class_name}, pupil {pupil}), sent {date}. " \
+              "{state}"
 
 
 @pytest.fixture

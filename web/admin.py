@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, g, render_template
 
+from handlers.i18n import msg
 from models import Municipality, User
 from models.db import get_db
 from web import admin_deadlines, admin_imports, admin_points, admin_rules, admin_schools
 from web.admin_common import manager_required
+from web.i18n import place_name, text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,7 +31,9 @@ def index() -> str:
     if user.municipality_id is not None:
         with get_db(current_app).session() as session:
             found = session.get(Municipality, user.municipality_id)
-            town = found.name_sq if found is not None else None
+            if found is not None:
+                town = text(msg("You manage the municipality of {municipality}.",
+                                municipality=place_name(found)))
     return render_template("admin/index.html", town=town)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from handlers.i18n import Msg
 from models import Municipality, User
 from web.auth import login_required
-from web.i18n import text
+from web.i18n import by_name, text
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -48,10 +48,10 @@ def manages(user: User, municipality_id: int | None) -> bool:
 
 def municipalities(session: Session, user: User) -> list[Municipality]:
     """Return the municipalities the user may put things in, by name."""
-    query: Select[Municipality] = select(Municipality).order_by(Municipality.name_sq)
+    query: Select[Municipality] = select(Municipality)
     if user.role != "admin":
         query = query.where(Municipality.id == user.municipality_id)
-    return list(session.scalars(query))
+    return by_name(session.scalars(query))
 
 
 def changed_by(user: User) -> str:

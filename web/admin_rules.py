@@ -25,6 +25,7 @@ from web.admin_common import number, problem
 from web.audit import record
 from web.auth import admin_required
 from web.filters import CATEGORIES
+from web.i18n import by_name, place
 
 BAD_RULE = msg("A rule needs a kind, a category of that kind (or any), and at least one role.")
 URGENCY = {"yes": True, "no": False, "": None}
@@ -71,8 +72,7 @@ def rules() -> str | Response:
             return redirect(url_for("admin.rules"))
         stored = list(session.scalars(select(RoutingRule).order_by(RoutingRule.kind,
                                                                      RoutingRule.id)))
-        towns = list(session.execute(select(Municipality.id, Municipality.name_sq)
-                                     .order_by(Municipality.name_sq)))
+        towns = [(m.id, place(m)) for m in by_name(session.scalars(select(Municipality)))]
         return render_template("admin/rules.html", stored=stored, defaults=DEFAULT_RULES,
                                names=dict(towns), municipalities=towns, roles=ROLES,
                                kinds=KINDS, categories=CATEGORIES, category_label=category_label,

@@ -7,6 +7,7 @@ the one picked on the page (kept in the session), else the browser's, else the d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -14,8 +15,10 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, g, request, session
 from markupsafe import Markup
 
-from handlers.i18n import Msg, Verbatim
+from handlers.i18n import Msg, PlaceName, Verbatim
 from locales import LANGUAGES, Catalogs
+from models import Municipality
+from routing.text import fold
 from web import get_catalogs, get_settings
 
 
@@ -35,6 +38,21 @@ def language() -> str:
             or get_settings(current_app).default_language
     g.language = chosen
     return str(chosen)
+
+
+def place(municipality: Municipality | None) -> str:
+    """Return a municipality's name as the reader knows it (Gračanica in Serbian), or ""."""
+    return municipality.name(language()) if municipality is not None else ""
+
+
+def by_name(municipalities: Iterable[Municipality]) -> list[Municipality]:
+    """Return municipalities in the order of their names as the reader knows them."""
+    return sorted(municipalities, key=lambda m: fold(m.name(language())))
+
+
+def place_name(municipality: Municipality) -> PlaceName:
+    """Return a municipality as a message parameter, to be named in the case a sentence needs."""
+    return PlaceName(municipality.code, municipality.name(language()))
 
 
 def text(message: Msg | Verbatim) -> str:
@@ -74,6 +92,7 @@ def init_app(app: Flask) -> None:
         _gettext, _ngettext, newstyle=True)
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["place"] = place
     app.jinja_env.globals["text"] = text
 
     @app.context_processor
@@ -82,4 +101,5 @@ def init_app(app: Flask) -> None:
         return {"language": language(), "languages": LANGUAGES, "Markup": Markup}
 
 
-__all__ = ["Catalogs", "init_app", "language", "number", "text", "when"]
+__all__ = ["Catalogs", "by_name", "init_app", "language", "number", "place", "place_name",
+           "text", "when"]

@@ -32,6 +32,7 @@ from web import get_settings
 from web.audit import record
 from web.auth import login_required
 from web.filters import CATEGORIES, PAGE_SIZE, conditions, cursor_of, parse
+from web.i18n import by_name
 from web.report_facts import detail_fact
 from web.scope import may_reassign_anywhere, visible
 
@@ -90,8 +91,8 @@ def index() -> str:
             .order_by(Report.created_at.desc(), Report.id.desc()).limit(PAGE_SIZE + 1)))
         late = set(session.scalars(select(Report.id).where(
             Report.id.in_([r.id for r in rows]), overdue(table, now))))
-        municipalities = list(session.scalars(select(Municipality).order_by(
-            Municipality.name_sq))) if user.role == "admin" else []
+        municipalities = by_name(session.scalars(select(Municipality))) \
+            if user.role == "admin" else []
         record(session, user.id, "list", filters=filters.query_args())
         page = rows[:PAGE_SIZE]
         more = filters.query_args(before=cursor_of(page[-1].created_at, page[-1].id)) \

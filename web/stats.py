@@ -59,7 +59,8 @@ def scope_label(session: Session, user: User) -> str:
     if place is None:
         return text(ALL_MUNICIPALITIES)
     roles = [text(ROLES[role]) for role in user.report_roles or [] if role in ROLES]
-    return " · ".join([place.name_sq, *roles]) if user.role == "focal" else place.name_sq
+    name = place.name(language())
+    return " · ".join([name, *roles]) if user.role == "focal" else name
 
 
 def figures(session: Session, user: User, start: date, end: date) -> PeriodStats:
