@@ -15,6 +15,7 @@ from routing.places import (
     SettlementEntry,
     definite_forms,
 )
+from routing.text import fold
 from tests.conftest import SHARED_GEO
 
 
@@ -31,10 +32,12 @@ def gazetteer(names: dict[int, str]) -> Gazetteer:
     municipalities = [MunicipalityEntry(i, f.code, f.country, f.name_sq, f.name_sr,
                                         tuple(f.aliases), f.seat_lat, f.seat_lon)
                       for i, f in enumerate(facts, start=1)]
-    ids = {name: i for i, name in names.items()}
+    # The GNS file names municipalities as the census did ("Mitrovicë"): by name or alias.
+    ids = {fold(name): i for i, f in enumerate(facts, start=1) if f.country == "XK"
+           for name in (f.name_sq, *f.aliases)}
     with (SHARED_GEO / "kosovo_settlements_gns.csv").open(encoding="utf-8") as handle:
         settlements = [
-            SettlementEntry(n, ids[row["muni_by_polygon"]], row["name"],
+            SettlementEntry(n, ids[fold(row["muni_by_polygon"])], row["name"],
                             tuple(a for a in row["alt_names"].split("|") if a),
                             float(row["lat"]), float(row["lon"]))
             for n, row in enumerate(csv.DictReader(handle), start=1) if row["name"]]
