@@ -74,17 +74,17 @@ def filed_report(db: Database, person: Chat) -> Report:
 
 def settled_place(person: Chat, db: Database) -> Report:
     """File the hazard whose place was just settled, and return it."""
-    finish_hazard(person, _last(person))
+    finish_hazard(person, last_reply(person))
     return filed_report(db, person)
 
 
 def asks(person: Chat, msgid: str, reply: str | None = None) -> bool:
     """Tell whether the last reply (or `reply`) holds a message, in the person's language."""
-    return person.expects(_last(person) if reply is None else reply, msgid,
+    return person.expects(last_reply(person) if reply is None else reply, msgid,
                           person.turns[-1].language)
 
 
-def _last(person: Chat) -> str:
+def last_reply(person: Chat) -> str:
     """Return the last replies the person got, as text."""
     from sms.render import sms_text
 
