@@ -208,8 +208,7 @@ def _settled(places: list[Place], listed: list[Place], home: str | None,
     """
     abroad = home is not None and any(p.country != home for p in places)
     countries = abroad or len({p.country for p in places}) > 1
-    same = [c for c in listed if (c.municipality_id, c.settlement) ==
-            (places[0].municipality_id, places[0].settlement)]
+    same = [c for c in listed if _spots([c]) == _spots(places[:1])]
     if len(places) == 1 and same:
         # Named from the list or question just shown ("Mitrovica Veriore"): that is the pick.
         return Accept(asdict(replace(same[0], words=same[0].words or words)))
@@ -219,4 +218,14 @@ def _settled(places: list[Place], listed: list[Place], home: str | None,
                                "countries": countries}
     if len(places) == 1:
         return Stay(confirm_reply(places[0], countries), {"mode": "confirm", **pending})
-    return Stay(choose_reply(places, countries), {"mode": "choose", **pending})
+    asked = choose_reply(places, countries)
+    if _spots(places) == _spots(listed):
+        # The same name again ("mitrovice"): the list stands, say how to answer it.
+        asked = _led(msg("Please answer with one of the options below."), asked)
+        pending["words"] = listed[0].words or words
+    return Stay(asked, {"mode": "choose", **pending})
+
+
+def _spots(places: list[Place]) -> set[tuple[int, str | None]]:
+    """Return where places are (municipality and village), to compare two lists."""
+    return {(p.municipality_id, p.settlement) for p in places}

@@ -295,3 +295,24 @@ def test_kashar_and_mitrovice_over_the_sms_webhook(sms: SmsActions) -> None:  # 
         ("asnjera", MUNICIPALITY_PLEASE),
         (STREET, (FOUND, "Komoran, Drenas")),
     ), KOSOVO_PHONE)
+
+
+def test_the_same_name_again_keeps_the_list(chat: Callable[..., Chat]) -> None:
+    """Writing the shared name again at the list says how to answer, with the list."""
+    chat("sms", KOSOVO_PHONE).replay(TO_PLACE + rows(
+        ("mitrovice", WHICH),
+        ("Mitrovica", ("Please answer with one of the options below.", WHICH,
+                       "Mitrovicë e Veriut")),
+        ("2", ()),
+    ))
+
+
+def test_a_municipality_abroad_is_asked_back_with_its_country(chat: Callable[..., Chat]) -> None:
+    """Tiranë from a Kosovo number is most likely right, but it is asked, naming Albania."""
+    chat("sms", KOSOVO_PHONE).replay(TO_PLACE + rows(
+        ("Tiranë", (FOUND, "Tiranë (Shqipëri)")),
+        ("po", ()),
+    ))
+    at_home = chat("sms", ALBANIA_PHONE)
+    at_home.replay(TO_PLACE + rows(("Tiranë", ())))
+    assert not asks(at_home, FOUND) and not asks(at_home, HAZARD_WHERE)  # settled at once
