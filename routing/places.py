@@ -169,7 +169,7 @@ class Gazetteer:
         return _collapse(home or embedded)
 
     def _municipality_named(self, folded: str, country: str | None) -> list[PlaceMatch]:
-        """Return the municipality a name means; a village of the name at home beats one abroad."""
+        """Return the municipality a name means; a village of that name at home beats one abroad."""
         found = [self._hit(k) for k in self._muni_keys[folded]]
         if any(self._country(m) == country for m in found):
             return self._home_first(found, country)
