@@ -40,7 +40,10 @@
       }
       return response.json();
     }).then(function (feature) {
-      var outline = L.geoJSON(feature, {style: function () { return area; }}).addTo(map);
+      var outline = L.geoJSON(feature, {
+        style: function () { return area; },
+        attribution: "Boundary &copy; OpenStreetMap contributors, geoBoundaries"
+      }).addTo(map);
       map.fitBounds(outline.getBounds());
       drawn("boundary");
     }).catch(circle);
