@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alerts.dispatcher import Skip
 from alerts.escalation import DEACTIVATED, escalate_row
+from alerts.places import place_lines
 from alerts.reporter import holder, update_text
 from alerts.updates import absorb_updates, notice_problem, update_lines, update_problem
 from handlers.categories import (
@@ -113,10 +114,7 @@ def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
     if report.municipality is not None:
         yield msg("Municipality: {municipality}", municipality=PlaceName(
             report.municipality.code, report.municipality.name(language)))
-    if report.place_text:
-        yield msg("Place: {place}", place=Verbatim(report.place_text))
-    if report.latitude is not None and report.longitude is not None:
-        yield msg("Map: {link}", link=Verbatim(map_link(report.latitude, report.longitude)))
+    yield from place_lines(report, language)
     yield from _kind_lines(report)
     if report.description:
         yield msg("Description: {description}", description=Verbatim(report.description))
@@ -153,11 +151,6 @@ def _kind_lines(report: Report) -> Iterator[Msg]:
         yield msg("Reason: {reason}", reason=label(DROPOUT_REASONS, str(details["reason"])))
     if details.get("reason_text"):
         yield msg("In the teacher's words: {text}", text=Verbatim(str(details["reason_text"])))
-
-
-def map_link(lat: float, lon: float) -> str:
-    """Return an OpenStreetMap link centred on a pin."""
-    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
 def _reporter_update(session: Session, row: OutboxMessage, report: Report,

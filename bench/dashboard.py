@@ -55,8 +55,8 @@ COORDINATOR, ADMIN = "coordinator@bench.example", "admin@bench.example"
 POPULATION = {
     "Tiranë": 600, "Prishtinë": 230, "Durrës": 155, "Prizren": 150, "Elbasan": 115,
     "Vlorë": 105, "Shkodër": 105, "Ferizaj": 100, "Fier": 95, "Kamëz": 90, "Pejë": 82,
-    "Gjilan": 80, "Gjakovë": 78, "Korçë": 75, "Podujevë": 71, "Mitrovicë": 65, "Lushnje": 65,
-    "Vushtrri": 60, "Lipjan": 53, "Fushë Kosovë": 53, "Malishevë": 52, "Drenas": 50,
+    "Gjilan": 80, "Gjakovë": 78, "Korçë": 75, "Podujevë": 71, "Mitrovicë e Jugut": 65,
+    "Lushnje": 65, "Vushtrri": 60, "Lipjan": 53, "Fushë Kosovë": 53, "Malishevë": 52, "Drenas": 50,
     "Rahovec": 50, "Lezhë": 50, "Suharekë": 45, "Skënderaj": 45, "Berat": 45, "Pogradec": 45,
     "Kavajë": 35, "Kukës": 30, "Sarandë": 25,
 }

@@ -1,7 +1,9 @@
 """Conversation steps per second through the engine, with the session loaded and saved.
 
-Prints one row per backend: SQLite (a file, as `make run` uses) and PostgreSQL (a throwaway
-cluster, or SINJALIZO_BENCH_POSTGRES_URL), plus the engine alone without a database.
+Every database holds both countries' villages and Kosovo's boundaries (`data/geo/`), as every
+install does since they load on the first start. Prints one row per backend: SQLite (a file,
+as `make run` uses) and PostgreSQL (a throwaway cluster, or SINJALIZO_BENCH_POSTGRES_URL),
+plus the engine alone without a database, and typed places matched alone (a row per place).
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ HUMAN = ["tung", "dua te raportoj nje grope", "pusetë pa kapak", "Drenas",
          "e lënë vetëm gjithë ditën", "Prishtinë", "10 vjeç", "vajzë",
          "Fëmijë lyp çdo ditë te tregu", "mos me kontaktoni", "dërgo"]
 CONVERSATIONS = 150
+# Places as people type them: names, villages, a divided town, typos, a street with its village.
+PLACES = ["Drenas", "gllogoc", "Prishtinë", "Arllat", "Kashar", "Morinë", "mitrovice",
+          "Prishtna", "Gjilani", "fshati Komoran", "Novo Selo, Prishtinë", "Tirana", "Shkodra",
+          "Rruga Adem Jashari nr 5, prane xhamise, Komoran", "te shkolla ne Arllat"] * 20
 ROUNDS = 3  # each row is the median round, so one noisy moment does not decide it
 
 
@@ -43,17 +49,16 @@ def script() -> list[str]:
     return HAZARD + CHILD
 
 
-def measure(step: Callable[[int, str, datetime], None],
-            messages: list[str] | None = None) -> tuple[int, float, list[float]]:
+def measure(step: Callable[[int, str, datetime], None], people: int = CONVERSATIONS,
+            messages: Callable[[], list[str]] = script) -> tuple[int, float, list[float]]:
     """Run rounds of every person's script through `step`; return the median round."""
-    messages = messages or script()
     rounds = []
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     for number in range(ROUNDS):
         latencies: list[float] = []
         start = time.perf_counter()
-        for person in range(number * CONVERSATIONS, (number + 1) * CONVERSATIONS):
-            for text in messages:
+        for person in range(number * people, (number + 1) * people):
+            for text in messages():
                 at += timedelta(seconds=1)
                 began = time.perf_counter()
                 step(person, text, at)
@@ -65,11 +70,13 @@ def measure(step: Callable[[int, str, datetime], None],
 def through_database(url: str, catalogs: Catalogs) -> tuple[int, float, list[float]]:
     """Measure full turns: lock and load the session, advance, file, save, commit."""
     from models.seed import seed_demo, seed_municipalities
+    from models.seed.geo import seed_places
 
     upgrade(url)
     db = Database(url)
     with db.transaction() as session:
         seed_municipalities(session)
+        seed_places(session)  # both countries' villages, as every install now has them
         seed_demo(session)
     service = Conversations(db, catalogs, PlaceIndex())
 
@@ -80,6 +87,29 @@ def through_database(url: str, catalogs: Catalogs) -> tuple[int, float, list[flo
         return measure(step)
     finally:
         db.dispose()
+
+
+def place_matching(url: str) -> tuple[int, float, list[float]]:
+    """Measure typed places alone against both gazetteers, on a database of their own."""
+    from models.seed import seed_municipalities
+    from models.seed.geo import seed_places
+
+    upgrade(url)
+    db = Database(url)
+    with db.transaction() as session:
+        seed_municipalities(session)
+        seed_places(session)
+    index = PlaceIndex()
+    with db.session() as session:
+        index.match_place(session, "Drenas", "sq")  # build the index outside the rounds
+
+        def step(person: int, text: str, at: datetime) -> None:
+            index.match_place(session, PLACES[person % len(PLACES)], "sq")
+
+        try:
+            return measure(step, len(PLACES), lambda: [""])
+        finally:
+            db.dispose()
 
 
 def engine_alone(catalogs: Catalogs,
@@ -94,7 +124,7 @@ def engine_alone(catalogs: Catalogs,
         inbound = Inbound("sms", f"+383441{person:05d}", at, text)
         states[person] = advance(states.get(person, State()), inbound, world, catalogs).state
 
-    return measure(step, messages)
+    return measure(step, messages=lambda: messages or script())
 
 
 def row(name: str, result: tuple[int, float, list[float]]) -> str:
@@ -121,6 +151,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
         print(row("SQLite (file, WAL)", through_database(url, catalogs)), flush=True)
+        places = f"sqlite:///{folder}/places.sqlite3"
+        print(row("place matching (SQLite)", place_matching(places)), flush=True)
     given = os.environ.get("SINJALIZO_BENCH_POSTGRES_URL")
     cluster = None if given else ThrowawayPostgres()
     try:

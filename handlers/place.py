@@ -8,10 +8,23 @@ from typing import Any
 
 from handlers.flow import Accept, Condition, Context, Reject, State, Stay, StepResult
 from handlers.i18n import Msg, Verbatim, msg
-from handlers.steps import NO, YES, has_words, yes_no
-from handlers.types import Option, Place, Reply, Text
+from handlers.place_answers import (
+    NONE,
+    choose_reply,
+    chosen_by_words,
+    confirm_reply,
+    example,
+    is_none,
+    listed_number,
+    place_name,
+)
+from handlers.steps import has_words, yes_no
+from handlers.types import Place, Reply, Text
+from routing.text import fold
 
 MAX_CANDIDATES = 5
+# A place is a few words; the report keeps them (up to 200 characters, as the gazetteer reads).
+MAX_PLACE_TEXT = 200
 
 
 def place_from(data: dict[str, Any]) -> Place:
@@ -33,19 +46,6 @@ def _text(value: Any) -> str | None:
 def _number(value: Any) -> float | None:
     """Return a stored coordinate, or None."""
     return float(value) if isinstance(value, int | float) else None
-
-
-def confirm_reply(place: Place) -> Reply:
-    """Ask whether the found place is right."""
-    return Reply((msg("I found: {place}. Is that right?", place=Verbatim(place.label())),),
-                 (Option(YES.key, YES.label), Option(NO.key, NO.label)))
-
-
-def choose_reply(places: list[Place]) -> Reply:
-    """Ask which of several places was meant."""
-    options = tuple(Option(str(i), Verbatim(p.label())) for i, p in enumerate(places, 1))
-    return Reply((msg("Which place do you mean?"),),
-                 (*options, Option("none", msg("None of these"))))
 
 
 @dataclass(frozen=True)
@@ -77,35 +77,34 @@ class AskPlace:
         """Settle the place through the sub-dialog kept in `pending`."""
         pending = state.pending
         candidates = [place_from(c) for c in pending.get("candidates", [])]
-        if pending.get("mode") == "confirm" and ctx.inbound.location is None:
+        mode = pending.get("mode") if candidates and ctx.inbound.location is None else None
+        countries = bool(pending.get("countries"))
+        if mode == "confirm":
             said = yes_no(ctx)
             if said is True:
                 return Accept(asdict(candidates[0]))
-            if said is False:
-                return Stay(Reply((msg("Then please write the name of the municipality."),)), {})
-        if pending.get("mode") == "choose" and ctx.inbound.location is None:
-            chosen = self._chosen(ctx, candidates)
-            if chosen == "none":
-                return Stay(Reply((msg("Then please write the name of the municipality."),)), {})
+            if said is False or is_none(ctx):
+                return _rejected(pending)
+        if mode == "choose":
+            chosen = _chosen(ctx, candidates, countries)
+            if chosen == NONE:
+                return _rejected(pending)
             if isinstance(chosen, Place):
                 return Accept(asdict(chosen))
-            if ctx.inbound.text.strip().isdigit():
-                listed = choose_reply(candidates)
-                error = msg("Please answer with a number from 1 to {count}.",
-                            count=len(candidates) + 1)
-                return Stay(replace(listed, lines=(error, *listed.lines)), pending)
-        return self._search(ctx)
+            if isinstance(chosen, Msg):
+                return Stay(_led(chosen, choose_reply(candidates, countries)), pending)
+        refusal = _refusal(ctx)
+        if mode is not None and refusal is not None:
+            # The question stays on screen: say what is expected and show it again.
+            asked = (confirm_reply(candidates[0], countries) if mode == "confirm"
+                     else choose_reply(candidates, countries))
+            return Stay(_led(refusal, asked), pending)
+        if refusal is not None:
+            return Reject(refusal)
+        return self._search(ctx, pending, candidates)
 
-    def _chosen(self, ctx: Context, candidates: list[Place]) -> Place | str | None:
-        """Return the listed place picked by number or button, "none", or None."""
-        key = ctx.inbound.option or ctx.inbound.text.strip()
-        if key == "none" or key == str(len(candidates) + 1):
-            return "none"
-        if key.isdigit() and 1 <= int(key) <= len(candidates):
-            return candidates[int(key) - 1]
-        return None
-
-    def _search(self, ctx: Context) -> StepResult:
+    def _search(self, ctx: Context, pending: dict[str, Any],
+                listed: list[Place]) -> StepResult:
         """Look the pin or the words up and ask the person to settle the result."""
         inbound = ctx.inbound
         if inbound.location is not None:
@@ -114,23 +113,119 @@ class AskPlace:
                 return Reject(msg("That pin is outside Kosovo and Albania. "
                                   "Please write the village and municipality instead."))
             return Stay(confirm_reply(found), {"mode": "confirm", "candidates": [asdict(found)]})
-        if inbound.kind != "text" or not has_words(inbound.text) or len(inbound.text) > 200:
-            return Reject(msg("Please write the village and municipality, for example: "
-                              "Arllat, Drenas."))
-        words = " ".join(inbound.text.split())
-        places = [replace(p, words=words)
-                  for p in ctx.world.match_place(inbound.text, ctx.language)[:MAX_CANDIDATES]]
+        home = _home(ctx)
+        if is_none(ctx):
+            # "None of these" with no list before it names no place: never look it up.
+            return Reject(msg("Please write the place in words, for example: {example}.",
+                              example=example(home, ctx.language)))
+        # After a "no", what the person wrote before stays part of their words for the place.
+        earlier = pending.get("words") if pending.get("mode") is None else None
+        words = _joined(earlier, " ".join(inbound.text.split()))
+        places = [replace(p, words=words) for p in
+                  ctx.world.match_place(inbound.text, ctx.language, home)[:MAX_CANDIDATES]]
         if not places:
             return Reject(msg("I could not find \u201c{text}\u201d. Please write the municipality, "
                               "for example: Drenas.", text=Verbatim(inbound.text.strip()[:60])))
-        if len(places) == 1 and places[0].how in ("name", "alias"):
-            return Accept(asdict(places[0]))
-        if len(places) == 1:
-            return Stay(confirm_reply(places[0]), {"mode": "confirm",
-                                                   "candidates": [asdict(places[0])]})
-        return Stay(choose_reply(places), {"mode": "choose",
-                                           "candidates": [asdict(p) for p in places]})
+        return _settled(places, listed, home, words)
 
     def show(self, value: Any, ctx: Context) -> Text:
-        """Return the settled place as the person reads it."""
-        return Verbatim(place_from(value).label())
+        """Return the settled place as the person reads it, with their own words if others."""
+        place = place_from(value)
+        said = fold(place.words)
+        if not said or said in {fold(place.label()), fold(place.settlement or ""),
+                                fold(place.municipality)}:
+            return Verbatim(place.label())
+        return msg("{place} (you wrote: {words})", place=place_name(place, False),
+                   words=Verbatim(place.words))
+
+
+def _home(ctx: Context) -> str | None:
+    """Return the reporter's country as far as it is known (phone prefix, earlier reports)."""
+    return ctx.world.reporter_country(ctx.inbound.channel, ctx.inbound.address)
+
+
+def _led(line: Msg, reply: Reply) -> Reply:
+    """Return the reply with a line put before its own."""
+    return replace(reply, lines=(line, *reply.lines))
+
+
+def _refusal(ctx: Context) -> Msg | None:
+    """Say why a message cannot be a place, with an example; None when it may be one."""
+    inbound = ctx.inbound
+    text = inbound.text.strip()
+    if inbound.location is not None:
+        return None
+    if inbound.kind != "text" or inbound.option is not None:
+        return msg("Please write the village and municipality, for example: Arllat, Drenas.")
+    if has_words(text) and len(text) <= MAX_PLACE_TEXT:
+        return None
+    shown = example(_home(ctx), ctx.language)
+    if not has_words(text):
+        return msg("Please write the place in words, for example: {example}.", example=shown)
+    return msg("That is {length} characters. Please write only the place, in fewer words, "
+               "for example: {example}.", length=len(text), example=shown)
+
+
+def _rejected(pending: dict[str, Any]) -> Stay:
+    """Ask for the municipality after "no", keeping what the person wrote so far."""
+    said = pending.get("words")
+    return Stay(Reply((msg("Then please write the name of the municipality."),)),
+                {"words": said} if isinstance(said, str) and said else {})
+
+
+def _chosen(ctx: Context, candidates: list[Place], countries: bool) -> Place | str | Msg | None:
+    """Return the listed place picked by button, number or name; "none"; an error; or None."""
+    if is_none(ctx):
+        return NONE
+    key = ctx.inbound.option
+    number = int(key) if key and key.isdigit() else listed_number(ctx.inbound.text)
+    if number is not None:
+        if number == len(candidates) + 1:
+            return NONE
+        if 1 <= number <= len(candidates):
+            return candidates[number - 1]
+        return msg("Please answer with a number from 1 to {count}.", count=len(candidates) + 1)
+    if key is not None:
+        return msg("That button belongs to an earlier question. Please choose again.")
+    return chosen_by_words(ctx, candidates, countries)
+
+
+def _joined(earlier: Any, words: str) -> str:
+    """Return the person's words for the place, with what they wrote before a "no"."""
+    if not isinstance(earlier, str) or not earlier or fold(earlier) in fold(words):
+        return words
+    if fold(words) in fold(earlier):
+        return earlier
+    return f"{earlier}; {words}"
+
+
+def _settled(places: list[Place], listed: list[Place], home: str | None,
+             words: str) -> StepResult:
+    """Accept a sure match; ask back one to confirm, or several to choose from.
+
+    Sure is a municipality named exactly, in the person's country when that is known. A place
+    abroad, or places in both countries, are shown with their country.
+    """
+    abroad = home is not None and any(p.country != home for p in places)
+    countries = abroad or len({p.country for p in places}) > 1
+    same = [c for c in listed if _spots([c]) == _spots(places[:1])]
+    if len(places) == 1 and same:
+        # Named from the list or question just shown ("Mitrovica Veriore"): that is the pick.
+        return Accept(asdict(replace(same[0], words=same[0].words or words)))
+    if len(places) == 1 and places[0].how in ("name", "alias") and not abroad:
+        return Accept(asdict(places[0]))
+    pending: dict[str, Any] = {"candidates": [asdict(p) for p in places], "words": words,
+                               "countries": countries}
+    if len(places) == 1:
+        return Stay(confirm_reply(places[0], countries), {"mode": "confirm", **pending})
+    asked = choose_reply(places, countries)
+    if _spots(places) == _spots(listed):
+        # The same name again ("mitrovice"): the list stands, say how to answer it.
+        asked = _led(msg("Please answer with one of the options below."), asked)
+        pending["words"] = listed[0].words or words
+    return Stay(asked, {"mode": "choose", **pending})
+
+
+def _spots(places: list[Place]) -> set[tuple[int, str | None]]:
+    """Return where places are (municipality and village), to compare two lists."""
+    return {(p.municipality_id, p.settlement) for p in places}

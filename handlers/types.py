@@ -223,8 +223,16 @@ Effect = FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport
 class World(Protocol):
     """Read-only facts the engine may consult; the service layer implements it over the DB."""
 
-    def match_place(self, text: str, language: str) -> list[Place]:
-        """Return places matching typed text, best first (empty when none)."""
+    def match_place(self, text: str, language: str, country: str | None = None) -> list[Place]:
+        """Return places matching typed text, best first (empty when none).
+
+        With the reporter's `country` (XK | AL) known, its places come first and a misspelt
+        name is never matched across the border.
+        """
+        ...
+
+    def reporter_country(self, channel: str, address: str) -> str | None:
+        """Return the reporter's country: a phone's prefix, else where they last reported."""
         ...
 
     def locate(self, lat: float, lon: float, language: str) -> Place | None:

@@ -106,12 +106,24 @@ def _gns_rows(rows: Iterable[dict[str, str]]) -> Iterator[_Row]:
 def _osm_rows(rows: Iterable[dict[str, str]], column: str, country: str) -> Iterator[_Row]:
     """Read OSM place nodes, with the English name as an alternative when it differs."""
     for line, row in enumerate(rows, start=2):
-        name = row["name"].strip()
+        name, *others = _osm_names(row["name"])
         english = (row.get("name_en") or "").strip()
-        alt = [english] if english and english != name else []
+        alt = [*others, *([english] if english and english not in (name, *others) else [])]
         municipality = (row.get(column) or "").strip().removeprefix("Bashkia ")
         yield _Row(line, row["osm_node"], name, alt, row["lat"], row["lon"],
                    (row.get("place") or "village")[:20], municipality, country)
+
+
+def _osm_names(written: str) -> list[str]:
+    """Split an OSM name into the names people type, the first one first.
+
+    Kosovo nodes carry both languages ("Banjë - Banja"); Albanian hamlets name their village
+    ("Valis (Kashar)"), which stays as a further name.
+    """
+    written = written.strip()
+    head = written.split(" (", 1)[0].strip() if written.endswith(")") else written
+    names = [part.strip() for part in head.split(" - ") if part.strip()] or [written]
+    return [*names, *([written] if head != written else [])]
 
 
 def _names(session: Session) -> dict[tuple[str, str], list[Municipality]]:

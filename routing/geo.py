@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
 import shapely
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
@@ -48,7 +49,7 @@ class Boundaries:
     """Municipal polygons in an R-tree, prepared for fast point-in-polygon tests."""
 
     def __init__(self, boundaries: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
-        pairs = [(mid, shape(geometry)) for mid, geometry in boundaries]
+        pairs = [(mid, geometry_of(geometry)) for mid, geometry in boundaries]
         self.municipality_ids = [mid for mid, _geom in pairs]
         self._geometries = [geom for _mid, geom in pairs]
         shapely.prepare(self._geometries)
@@ -72,6 +73,22 @@ class Boundaries:
             return None
         found = self._tree.query_nearest(Point(lon, lat), max_distance=max_km / _KM_PER_DEGREE)
         return self.municipality_ids[int(min(found))] if len(found) else None
+
+
+def geometry_of(geojson: Mapping[str, Any]) -> Any:
+    """Build a GeoJSON polygon or multipolygon from arrays (far quicker than `shape`)."""
+    coordinates = geojson.get("coordinates")
+    if geojson.get("type") == "Polygon" and coordinates:
+        return _polygon(coordinates)
+    if geojson.get("type") == "MultiPolygon" and coordinates:
+        return shapely.multipolygons([_polygon(rings) for rings in coordinates])
+    return shape(geojson)
+
+
+def _polygon(rings: Sequence[Any]) -> Any:
+    """Build one polygon from its outer ring and holes."""
+    holes = [numpy.asarray(ring, dtype=float) for ring in rings[1:]]
+    return shapely.polygons(numpy.asarray(rings[0], dtype=float), holes=holes or None)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

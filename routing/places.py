@@ -1,18 +1,27 @@
-"""Typed place names to municipalities: exact names and aliases, villages, then fuzzy."""
+"""Typed place names to municipalities: exact names and aliases, villages, then fuzzy.
+
+`definite_forms` is re-exported for callers that read names the gazetteer's way.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from routing.place_names import (
+    FILLERS,
+    PARTS,
+    definite_forms,
+    ngrams,
+    strip_fillers,
+    undivided,
+)
 from routing.text import fold
 
 # Nobody types a place name this long; refusing it keeps the fuzzy pass cheap.
 MAX_TEXT = 200
-MAX_NGRAM = 5
 # Indel similarity 0-100. One wrong letter costs a short word more ("stop"/"stup" 75) than a
 # long one ("prishtna"/"prishtine" 82), so short words must be closer to count.
 FUZZY_MIN_LENGTH = 4
@@ -25,14 +34,6 @@ FUZZY_STRONG = 90.0
 EMBEDDED_SCORE = 90.0
 # Short common words must not match a village of the same name inside a sentence.
 MIN_EMBEDDED_KEY = 4
-# Leading words people put before a place: "fshati Arllat", "komuna e Drenasit", "selo ...".
-FILLERS = frozenset({
-    "fshati", "fshat", "fsh", "qyteti", "qytet", "lagja", "lagjja", "lagjes", "komuna",
-    "komunes", "bashkia", "bashkise", "e", "i", "te", "tek", "ne", "nga", "afer", "prane",
-    "opstina", "opstine", "selo", "grad", "u", "kod", "village", "town", "city", "municipality",
-    "of", "in", "near", "the", "at",
-})
-_PARTS = re.compile(r"[,;/\n()]+")
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,37 @@ class Gazetteer:
             self._add(self._muni_keys, m.name_sq, _Key(m.id, "name"))
             for alias in (m.name_sr or "", *m.aliases, *definite_forms(m.name_sq)):
                 self._add(self._muni_keys, alias, _Key(m.id, "alias"))
+        self._add_divided_towns()
         for s in settlements:
             if s.municipality_id in self.municipalities:
                 for name in (s.name, *s.alt_names):
                     key = _Key(s.municipality_id, "settlement", s, name)
                     self._add(self._settlement_keys, name, key)
-        self._fuzzy_choices = list(self._muni_keys) + [
+        choices = list(self._muni_keys) + [
             k for k in self._settlement_keys if k not in self._muni_keys]
+        # One list per country, so a fuzzy guess never crosses the border of a known country.
+        self._fuzzy_choices: dict[str | None, list[str]] = {None: choices}
+        for choice in choices:
+            for country in {self._country(k) for k in self._keys(choice)}:
+                self._fuzzy_choices.setdefault(country, []).append(choice)
+
+    def _add_divided_towns(self) -> None:
+        """File "Mitrovicë e Veriut" also under "Mitrovicë", which people call either half."""
+        for m in self.municipalities.values():
+            for name in (m.name_sq, m.name_sr or "", *m.aliases):
+                town = undivided(name)
+                if town and any(k.municipality_id != m.id and self._country(k) == m.country
+                                for k in self._muni_keys.get(town, ())):
+                    for form in (town, *definite_forms(town)):
+                        self._add(self._muni_keys, form, _Key(m.id, "alias"))
+
+    def _keys(self, folded: str) -> list[_Key]:
+        """Return what a folded name points at: municipalities, else settlements."""
+        return self._muni_keys.get(folded) or self._settlement_keys.get(folded, [])
+
+    def _country(self, key: _Key | PlaceMatch) -> str:
+        """Return the country of an index entry or a match."""
+        return self.municipalities[key.municipality_id].country
 
     @staticmethod
     def _add(index: dict[str, list[_Key]], name: str, key: _Key) -> None:
@@ -114,32 +139,56 @@ class Gazetteer:
         if not any(_same_place(e, key) for e in entries):
             entries.append(key)
 
-    def match(self, text: str) -> list[PlaceMatch]:
-        """Return the places `text` may name, best first, at most one per municipality."""
+    def match(self, text: str, country: str | None = None) -> list[PlaceMatch]:
+        """Return the places `text` may name, best first, at most one per municipality.
+
+        With the person's `country` known, its places come first and only exact names are
+        found across the border; with it unknown, places of both countries may come back.
+        """
         if len(text) > MAX_TEXT:
             return []
-        folded = [p for p in (fold(part) for part in _PARTS.split(text)) if p]
-        parts = [_strip_fillers(p) for p in folded]
+        folded = [p for p in (fold(part) for part in PARTS.split(text)) if p]
+        parts = [strip_fillers(p) for p in folded]
         whole = " ".join(parts)
         # "Komuna e Drenasit" is itself an alias, so try the text before dropping filler words.
         for candidate in (" ".join(folded), whole):
             if candidate in self._muni_keys:
-                return _collapse(self._hit(k) for k in self._muni_keys[candidate])
+                return self._municipality_named(candidate, country)
         if not whole:
             return []
         found = self._exact(whole, parts)
         if found is not None:
-            return _collapse(found)
+            return self._home_first(found, country)
         embedded = self._embedded(whole, parts)
-        fuzzy = self._fuzzy(whole, parts)
-        if embedded:
-            fuzzy = [m for m in fuzzy if m.score >= FUZZY_STRONG]
-            return _collapse([*fuzzy, *embedded])
-        return _collapse(fuzzy)
+        fuzzy = self._fuzzy(whole, parts, country)
+        if not embedded:
+            return _collapse(fuzzy)
+        strong = [m for m in fuzzy if m.score >= FUZZY_STRONG]
+        home = [m for m in (*strong, *embedded) if country in (None, self._country(m))]
+        # A name found inside the text may lie abroad; it is then asked back with its country.
+        return _collapse(home or embedded)
+
+    def _municipality_named(self, folded: str, country: str | None) -> list[PlaceMatch]:
+        """Return the municipality a name means; a village of that name at home beats one abroad."""
+        found = [self._hit(k) for k in self._muni_keys[folded]]
+        if any(self._country(m) == country for m in found):
+            return self._home_first(found, country)
+        villages = [self._hit(k) for k in self._settlement_keys.get(folded, ())
+                    if self._country(k) not in {self._country(m) for m in found}]
+        if country is not None:
+            home = [v for v in villages if self._country(v) == country]
+            return _collapse(home or found)
+        # Unknown country: a town abroad of the same name is as likely (Telegram asks).
+        return _collapse([*found, *villages])
+
+    def _home_first(self, matches: list[PlaceMatch], country: str | None) -> list[PlaceMatch]:
+        """Keep the matches in the person's country when there are any, else all of them."""
+        home = [m for m in matches if self._country(m) == country]
+        return _collapse(home or matches)
 
     def _exact(self, whole: str, parts: Sequence[str]) -> list[PlaceMatch] | None:
         """Find a village qualified by its municipality ("Arllat, Drenas"), or a village's name."""
-        grams = [g for part in parts for g in _ngrams(part)]
+        grams = [g for part in parts for g in ngrams(part)]
         mentioned = {k.municipality_id for g in grams for k in self._muni_keys.get(g, ())}
         qualified = [k for k in self._villages(grams, whole) if k.municipality_id in mentioned]
         if qualified:
@@ -150,7 +199,7 @@ class Gazetteer:
 
     def _embedded(self, whole: str, parts: Sequence[str]) -> list[PlaceMatch]:
         """Find municipalities, then villages, named somewhere inside longer text."""
-        grams = [g for part in parts for g in _ngrams(part)]
+        grams = [g for part in parts for g in ngrams(part)]
         munis = [k for g in grams for k in self._muni_keys.get(g, ())]
         keys = [*munis, *self._villages(grams, whole)]
         return [self._hit(k, "fuzzy", EMBEDDED_SCORE) for k in keys]
@@ -161,18 +210,20 @@ class Gazetteer:
                 for k in self._settlement_keys.get(g, ())
                 if not _names_municipality(self._muni_keys.get(g, ()), k)]
 
-    def _fuzzy(self, whole: str, parts: Sequence[str]) -> list[PlaceMatch]:
-        """Find names close to each typed part, for typos such as "Prishtna"."""
+    def _fuzzy(self, whole: str, parts: Sequence[str], country: str | None) -> list[PlaceMatch]:
+        """Find names close to each typed part, for typos such as "Prishtna", at home only."""
         scored: list[tuple[float, int, PlaceMatch]] = []
+        choices = self._fuzzy_choices.get(country) or self._fuzzy_choices[None]
         for query in dict.fromkeys((whole, *parts)):
             if len(query) < FUZZY_MIN_LENGTH or query in FILLERS:
                 continue
-            hits = process.extract(query, self._fuzzy_choices, scorer=fuzz.ratio,
+            hits = process.extract(query, choices, scorer=fuzz.ratio,
                                    score_cutoff=_cutoff(query), limit=FUZZY_LIMIT)
             for choice, score, _index in hits:
-                keys = self._muni_keys.get(choice) or self._settlement_keys[choice]
                 rank = 0 if choice in self._muni_keys else 1
-                scored.extend((score, rank, self._hit(k, "fuzzy", score)) for k in keys)
+                scored.extend((score, rank, self._hit(k, "fuzzy", score))
+                              for k in self._keys(choice)
+                              if country in (None, self._country(k)))
         scored.sort(key=lambda item: (-item[0], item[1]))
         best = scored[0][0] if scored else 0.0
         # People mostly type municipalities: a village only counts when it is closer than they are.
@@ -188,28 +239,6 @@ class Gazetteer:
             return PlaceMatch(m.id, how or key.how, score, lat=m.seat_lat, lon=m.seat_lon)
         return PlaceMatch(s.municipality_id, how or key.how, score, s.id, key.label or s.name,
                           s.lat, s.lon)
-
-
-def definite_forms(name: str) -> tuple[str, ...]:
-    """Return the definite form Albanians often write a place in: Prishtina, Prizreni, Shkodra."""
-    head, joiner, tail = name.partition(" e ")  # "Mitrovicë e Veriut": inflect the first part
-    words = head.split()
-    if not words:
-        return ()
-    last = words[-1]
-    if last.endswith("ër"):
-        inflected = last[:-2] + "ra"
-    elif last.endswith("ë"):
-        inflected = last[:-1] + "a"
-    elif last.endswith("i"):
-        inflected = last + "a"
-    elif last[-1:] in ("k", "g", "h"):
-        inflected = last + "u"
-    elif last[-1:].isalpha() and last[-1:] not in "aeiouy":
-        inflected = last + "i"
-    else:
-        return ()
-    return (" ".join([*words[:-1], inflected]) + joiner + tail,)
 
 
 def _same_place(a: _Key, b: _Key) -> bool:
@@ -231,25 +260,12 @@ def _names_municipality(muni_keys: Iterable[_Key], village: _Key) -> bool:
     return any(k.municipality_id == village.municipality_id for k in muni_keys)
 
 
-def _strip_fillers(folded: str) -> str:
-    """Drop leading filler words such as "fshati" or "komuna e"; keep a lone filler word."""
-    words = folded.split()
-    start = 0
-    while start < len(words) - 1 and words[start] in FILLERS:
-        start += 1
-    return " ".join(words[start:])
-
-
-def _ngrams(folded: str) -> list[str]:
-    """Return the runs of up to MAX_NGRAM consecutive words, longest first."""
-    words = folded.split()
-    return [" ".join(words[i:i + n]) for n in range(min(MAX_NGRAM, len(words)), 0, -1)
-            for i in range(len(words) - n + 1)]
-
-
 def _collapse(matches: Iterable[PlaceMatch]) -> list[PlaceMatch]:
     """Keep the first match for each municipality, preserving order."""
     seen: dict[int, PlaceMatch] = {}
     for match in matches:
         seen.setdefault(match.municipality_id, match)
     return list(seen.values())
+
+
+__all__ = ["Gazetteer", "MunicipalityEntry", "PlaceMatch", "SettlementEntry", "definite_forms"]

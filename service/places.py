@@ -35,22 +35,33 @@ class _Built:
     municipalities: dict[int, Municipality]  # transient copies, for names and country
 
 
+# Built indexes by database, shared by every PlaceIndex of the process: the web app, the bot
+# and the worker of `sinjalizo run` build it once, not once each (about a second).
+_BUILT: dict[str, _Built] = {}
+_LOCK = threading.Lock()
+
+
 class PlaceIndex:
     """Matches typed places and pins, rebuilding its index when the geo tables change."""
 
     def __init__(self) -> None:
-        self._built: dict[str, _Built] = {}
-        self._lock = threading.Lock()
+        self._built = _BUILT
+        self._lock = _LOCK
 
     def invalidate(self) -> None:
         """Forget every built index, so the next question rebuilds from the database."""
         with self._lock:
             self._built.clear()
 
-    def match_place(self, session: Session, text: str, language: str) -> list[Place]:
-        """Return the places typed text may name, best first, one per municipality."""
+    def match_place(self, session: Session, text: str, language: str,
+                    country: str | None = None) -> list[Place]:
+        """Return the places typed text may name, best first, one per municipality.
+
+        `country` is the reporter's (XK | AL) when known: its places come first, and a misspelt
+        name is never matched in the other country.
+        """
         built = self._index(session)
-        return [self._place(built, m, language) for m in built.gazetteer.match(text)]
+        return [self._place(built, m, language) for m in built.gazetteer.match(text, country)]
 
     def locate(self, session: Session, lat: float, lon: float, language: str) -> Place | None:
         """Return the municipality of a pin by polygon or nearest seat; None when far away."""
@@ -105,10 +116,13 @@ def _build(session: Session, signature: tuple[int, ...]) -> _Built:
                    ).order_by(Settlement.id))]
     copies = {m.id: Municipality(id=m.id, code=m.code, country=m.country, name_sq=m.name_sq,
                                  name_sr=m.name_sr) for m in rows}
+    # One query for the deferred polygons, rather than one per municipality.
+    outlines = session.execute(select(Municipality.id, Municipality.boundary).where(
+        Municipality.boundary.is_not(None)).order_by(Municipality.id))
     return _Built(
         signature=signature,
         gazetteer=Gazetteer(entries, settlements),
-        boundaries=Boundaries((m.id, m.boundary) for m in rows if m.boundary),
+        boundaries=Boundaries((mid, boundary) for mid, boundary in outlines if boundary),
         seats=tuple(Seat(m.id, m.country, m.seat_lat, m.seat_lon) for m in rows),
         municipalities=copies,
     )

@@ -19,6 +19,7 @@ from models import (
     School,
     Teacher,
 )
+from routing.countries import country_of_phone
 from service.joining import open_hazards_near
 from service.places import PlaceIndex
 from service.routes import route_report
@@ -52,6 +53,10 @@ POINT_BY_CHAT = select(ContactPoint.id).where(
 ).order_by(ContactPoint.id)
 REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("reference"))
 REPEAT_WINDOW = timedelta(days=14)  # a pupil flagged again within it is offered for adding
+LAST_COUNTRY = (select(Report.country).join(Contact, Report.reporter_contact_id == Contact.id)
+                .where(Contact.channel == bindparam("channel"),
+                       Contact.address == bindparam("address"), Report.country.is_not(None))
+                .order_by(Report.created_at.desc(), Report.id.desc()).limit(1))
 
 
 class DbWorld:
@@ -65,9 +70,21 @@ class DbWorld:
         self.acting = teacher  # the teacher the sender stands in for (simulator), if any
         self._teachers: dict[tuple[str, str], TeacherInfo | None] = {}
 
-    def match_place(self, text: str, language: str) -> list[Place]:
-        """Return places matching typed text, best first."""
-        return self.places.match_place(self.session, text, language)
+    def match_place(self, text: str, language: str, country: str | None = None) -> list[Place]:
+        """Return places matching typed text, best first, the reporter's country first."""
+        return self.places.match_place(self.session, text, language, country)
+
+    def reporter_country(self, channel: str, address: str) -> str | None:
+        """Return a phone's country by its prefix, else the country of the last report filed.
+
+        Telegram chat ids carry no country: once a place is settled and filed, the reporter's
+        next reports prefer its country.
+        """
+        found = country_of_phone(address)
+        if found is not None:
+            return found
+        return self.session.connection().scalar(LAST_COUNTRY, {"channel": channel,
+                                                               "address": address})
 
     def locate(self, lat: float, lon: float, language: str) -> Place | None:
         """Return the municipality of a pin, or None when far outside the service area."""

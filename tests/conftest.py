@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from service.conversation import Conversations
     from tests.dialog import Chat
 
-SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
+# The place data the project ships (data/geo); tests read the same files a fresh install loads.
+SHARED_GEO = Path(__file__).resolve().parents[1] / "data" / "geo"
 TELEGRAM_SECRET = "webhook-secret-for-tests"
 # Reference data loaded once per backend and kept between tests.
 KEPT_TABLES = {"municipalities", "settlements", "alembic_version"}
@@ -92,16 +93,11 @@ def db(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def geo_db(db: Database) -> Database:
-    """Return the database with Kosovo boundaries and settlements loaded from ../shared."""
-    from sqlalchemy import func, select
-
-    from models.geo import Settlement
-    from models.geo_import import import_geo
+    """Return the database with the project's own data/geo loaded (once per backend)."""
+    from models.seed.geo import seed_places
 
     with db.transaction() as session:
-        if not session.scalar(select(func.count()).select_from(Settlement)):
-            for name in ("geoBoundaries-XKX-ADM2.geojson", "kosovo_settlements_gns.csv"):
-                import_geo(session, SHARED_GEO / name)
+        seed_places(session)  # a few cheap queries once the places are there
     return db
 
 

@@ -15,6 +15,7 @@ from handlers.types import (
     StatusView,
     TeacherInfo,
 )
+from routing.countries import country_of_phone
 from routing.text import fold
 
 DRENAS = Place(7, "Drenas", "XK")
@@ -34,12 +35,17 @@ class StaticWorld:
 
     references: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def match_place(self, text: str, language: str) -> list[Place]:
-        """Match a few names and villages, as the gazetteer would."""
+    def match_place(self, text: str, language: str, country: str | None = None) -> list[Place]:
+        """Match a few names and villages, as the gazetteer would (home country first)."""
         key = fold(text)
         if key in NAMES:
             return [NAMES[key]]
-        return list(VILLAGES.get(key, []))
+        found = list(VILLAGES.get(key, []))
+        return [p for p in found if p.country == country] or found
+
+    def reporter_country(self, channel: str, address: str) -> str | None:
+        """Tell the country of Kosovo and Albanian phone numbers only."""
+        return country_of_phone(address)
 
     def locate(self, lat: float, lon: float, language: str) -> Place | None:
         """Place pins in Kosovo in Drenas and pins in Albania in Tiranë; else nowhere."""

@@ -50,7 +50,8 @@ def test_urgent_alert_text(chat: Callable[..., Chat], demo_db: Database, catalog
     with demo_db.transaction() as session:
         report = report_of(session, reference)
         assert report.urgent and report.reporter_contact_id is not None
-        report.latitude, report.longitude = 42.6629, 21.1655
+        # As if the reporter had shared a pin: only a pin gets a map link with a marker.
+        report.latitude, report.longitude, report.location = 42.6629, 21.1655, "pin"
         text = render(session, alerts_of(session, report)[0], catalogs, language)
     assert reference in text
     assert catalogs(category_label(report.kind, report.category), language) in text

@@ -19,14 +19,16 @@ FORMS = all_name_forms()
 # and takes -ës, -ër turns into -rës, -e takes -s, -i takes -së, -k and -g take -ut, -aj
 # takes -t, any other consonant (sh, zh, nj… included) takes -it.
 IRREGULAR_GENITIVES = {
-    "XK-32": "Hanit të Elezit", "XK-38": "Mitrovicës së Veriut", "AL-46": "Malësisë së Madhe",
+    "XK-32": "Hanit të Elezit", "XK-38": "Mitrovicës së Veriut", "XK-15": "Mitrovicës së Jugut",
+    "AL-46": "Malësisë së Madhe",
     "AL-49": "Vaut të Dejës", "AL-50": "Kamzës", "AL-22": "Lushnjës",
 }
 # "në" takes the nominative, except where the name carries its own article.
 DEFINITE_AFTER_NE = {"XK-32": "Hanin e Elezit", "XK-38": "Mitrovicën e Veriut",
+                     "XK-15": "Mitrovicën e Jugut",
                      "AL-46": "Malësinë e Madhe", "AL-49": "Vaun e Dejës"}
-# The one Serbian name chosen over the seed's: "Mitrovica" alone would read as the north.
-SERBIAN_CHOSEN = {"XK-15": "Južna Kosovska Mitrovica"}
+# Serbian names chosen over the seed's (none now: the seed names both Mitrovicas apart).
+SERBIAN_CHOSEN: dict[str, str] = {}
 
 
 def rule_genitive(name: str) -> str:

@@ -15,6 +15,7 @@ from routing.places import (
     SettlementEntry,
     definite_forms,
 )
+from routing.text import fold
 from tests.conftest import SHARED_GEO
 
 
@@ -31,10 +32,12 @@ def gazetteer(names: dict[int, str]) -> Gazetteer:
     municipalities = [MunicipalityEntry(i, f.code, f.country, f.name_sq, f.name_sr,
                                         tuple(f.aliases), f.seat_lat, f.seat_lon)
                       for i, f in enumerate(facts, start=1)]
-    ids = {name: i for i, name in names.items()}
+    # The GNS file names municipalities as the census did ("Mitrovicë"): by name or alias.
+    ids = {fold(name): i for i, f in enumerate(facts, start=1) if f.country == "XK"
+           for name in (f.name_sq, *f.aliases)}
     with (SHARED_GEO / "kosovo_settlements_gns.csv").open(encoding="utf-8") as handle:
         settlements = [
-            SettlementEntry(n, ids[row["muni_by_polygon"]], row["name"],
+            SettlementEntry(n, ids[fold(row["muni_by_polygon"])], row["name"],
                             tuple(a for a in row["alt_names"].split("|") if a),
                             float(row["lat"]), float(row["lon"]))
             for n, row in enumerate(csv.DictReader(handle), start=1) if row["name"]]
@@ -161,3 +164,69 @@ def test_definite_forms() -> None:
     assert definite_forms("Kaçanik") == ("Kaçaniku",)
     assert definite_forms("Vushtrri") == ("Vushtrria",)
     assert definite_forms("Fushë Kosovë") == ("Fushë Kosova",)
+
+
+def small_gazetteer() -> Gazetteer:
+    """Two municipalities a side of the border, a divided town, and a few villages."""
+    municipalities = [
+        MunicipalityEntry(1, "XK-27", "XK", "Viti", "Vitina", (), 42.32, 21.36),
+        MunicipalityEntry(2, "AL-53", "AL", "Tiranë", None, ("Bashkia Tiranë",), 41.33, 19.82),
+        MunicipalityEntry(3, "XK-15", "XK", "Mitrovicë e Jugut", "Kosovska Mitrovica",
+                          ("Mitrovicë", "Mitrovica"), 42.88, 20.87),
+        MunicipalityEntry(4, "XK-38", "XK", "Mitrovicë e Veriut", "Severna Kosovska Mitrovica",
+                          ("Mitrovica Veriore",), 42.90, 20.87),
+        MunicipalityEntry(5, "XK-10", "XK", "Kamenicë", "Kamenica", (), 42.58, 21.58),
+        MunicipalityEntry(6, "AL-30", "AL", "Korçë", None, (), 40.62, 20.78),
+    ]
+    settlements = [
+        SettlementEntry(1, 1, "Jašar", ("Jashar",), 42.30, 21.28),
+        SettlementEntry(2, 2, "Kashar", (), 41.35, 19.72),
+        SettlementEntry(3, 6, "Kamenicë", (), 40.60, 20.70),
+        SettlementEntry(4, 1, "Morinë", (), 42.30, 21.30),
+        SettlementEntry(5, 2, "Morinë", (), 41.40, 19.70),
+    ]
+    return Gazetteer(municipalities, settlements)
+
+
+@pytest.mark.parametrize(("text", "country", "found"), [
+    ("Kashar", "AL", [(2, "Kashar")]),
+    # The only exact Kashar is abroad: it comes back (to be asked with its country), Jashar not.
+    ("Kashar", "XK", [(2, "Kashar")]),
+    ("Kashar", None, [(2, "Kashar")]),
+    ("Morinë", "XK", [(1, "Morinë")]),
+    ("Morinë", "AL", [(2, "Morinë")]),
+    ("Morinë", None, [(1, "Morinë"), (2, "Morinë")]),
+    # A misspelling never crosses a known border.
+    ("Kashat", "XK", []),
+    ("Kashat", "AL", [(2, "Kashar")]),
+    ("Jashat", "AL", []),
+])
+def test_the_reporters_country_comes_first(text: str, country: str | None,
+                                           found: list[tuple[int, str]]) -> None:
+    """Exact names at home first; an exact name abroad only when home has none; no fuzzy jump."""
+    matches = small_gazetteer().match(text, country)
+    assert [(m.municipality_id, m.settlement) for m in matches] == found
+
+
+@pytest.mark.parametrize(("country", "found"), [
+    ("XK", [5]), ("AL", [6]), (None, [5, 6]),
+])
+def test_a_municipality_named_like_a_village_abroad(country: str | None,
+                                                    found: list[int]) -> None:
+    """Kamenicë is a Kosovo municipality and an Albanian village: each side gets its own."""
+    assert [m.municipality_id for m in small_gazetteer().match("Kamenice", country)] == found
+
+
+@pytest.mark.parametrize("text", ["mitrovice", "Mitrovica", "MITROVICË", "Kosovska Mitrovica"])
+def test_a_divided_town_names_both_halves(text: str) -> None:
+    """Mitrovica alone may be either half: both come back, to be asked."""
+    assert sorted(m.municipality_id for m in small_gazetteer().match(text, "XK")) == [3, 4]
+
+
+@pytest.mark.parametrize(("text", "half"), [
+    ("Mitrovicë e Veriut", 4), ("Mitrovica e veriut", 4), ("Severna Kosovska Mitrovica", 4),
+    ("Mitrovica Veriore", 4), ("Mitrovicë e Jugut", 3),
+])
+def test_a_named_half_is_exact(text: str, half: int) -> None:
+    """Naming the half settles it."""
+    assert [m.municipality_id for m in small_gazetteer().match(text)] == [half]

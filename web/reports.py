@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -32,8 +33,9 @@ from web import get_settings
 from web.audit import record
 from web.auth import login_required
 from web.filters import CATEGORIES, PAGE_SIZE, conditions, cursor_of, parse
-from web.i18n import by_name
+from web.i18n import by_name, language
 from web.report_facts import detail_fact
+from web.report_map import boundary_feature, located, map_data
 from web.scope import may_reassign_anywhere, visible
 
 bp = Blueprint("reports", __name__)
@@ -137,11 +139,28 @@ def detail(reference: str) -> str:
             "next_statuses": NEXT_STATUSES.get(report.status, ()),
             "targets": _targets(session, user, report),
             "tiles": current_app.config.get("MAP_TILES", DEFAULT_TILES),
+            "located": located(report, language()), "map": map_data(session, report),
             "late": session.scalar(select(Report.id).where(
                 Report.id == report.id, overdue(deadlines(session),
                                                 datetime.now(UTC)))) is not None,
         }
         return render_template("reports/detail.html", **context)
+
+
+@bp.get("/municipalities/<int:municipality_id>/boundary.geojson")
+@login_required
+def boundary(municipality_id: int) -> Response:
+    """Serve a municipality's boundary for a report's map; 404 when none is loaded."""
+    with get_db(current_app).session() as session:
+        feature = boundary_feature(session, municipality_id)
+    if feature is None:
+        abort(HTTPStatus.NOT_FOUND)
+    response = jsonify(feature)
+    response.mimetype = "application/geo+json"
+    # Boundaries change only with `sinjalizo import geo`; a day in the browser's cache is fine.
+    response.cache_control.private = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -24,6 +24,12 @@ def report_record(report: Report) -> dict[str, Any]:
         "municipality": report.municipality.name_sq if report.municipality else None,
         "school": report.school.name if report.school else None,
         "place": report.place_text or None,
+        # The reporter's own words for the place, verbatim, and how exactly it was located:
+        # pin (shared location), settlement (a village's centre) or municipality; null if none.
+        "place_text": report.place_text or None,
+        "location": report.location,
+        "settlement": report.settlement,
+        "country": report.country,
         "channel": report.channel,
         "unrouted": report.unrouted,
         "simulated": report.simulated,

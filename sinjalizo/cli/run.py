@@ -46,9 +46,13 @@ def background_services(obj: CliContext) -> list[BackgroundService]:
 
 
 def prepare_database(obj: CliContext) -> list[str]:
-    """Migrate, seed the municipalities and, on an empty install, the demo; return its notes."""
+    """Migrate, seed the municipalities and map data and, on an empty install, the demo.
+
+    Return the notes of what this start set up (nothing on later starts).
+    """
     from models.people import ContactPoint
     from models.seed import seed_demo, seed_municipalities
+    from models.seed.geo import describe, seed_places
 
     if not obj.settings.database_url:
         # The embedded SQLite file lives in the instance folder, which a fresh clone lacks.
@@ -56,9 +60,10 @@ def prepare_database(obj: CliContext) -> list[str]:
     upgrade(obj.settings.db_url)
     with obj.db.transaction() as session:
         seed_municipalities(session)
+        places = describe(seed_places(session))
         notes = [] if session.scalar(select(func.count()).select_from(ContactPoint)) \
             else seed_demo(session)
-        return [*notes, *first_admin(session)]
+        return [*places, *notes, *first_admin(session)]
 
 
 def first_admin(session: Session) -> list[str]:

@@ -1,4 +1,4 @@
-"""`sinjalizo seed [--demo]`: load the municipalities, and optionally a demo set."""
+"""`sinjalizo seed [--demo]`: load the municipalities and map data, and optionally a demo set."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models.seed import load_municipalities, seed_demo, seed_municipalities
+from models.seed.geo import describe, seed_places
 from sinjalizo.cli.context import CliContext
 
 NEEDED_TABLES = ("municipalities", "schools", "teachers", "contact_points")
@@ -42,11 +43,13 @@ def migrated_transaction(obj: CliContext) -> Iterator[Session]:
 @click.option("--demo", is_flag=True, help="Also add demo schools, teachers and contact points.")
 @click.pass_obj
 def seed_command(obj: CliContext, demo: bool) -> None:
-    """Load the 38 Kosovo and 61 Albanian municipalities (and, with --demo, a demo set)."""
+    """Load the 99 municipalities, the map data once (and, with --demo, a demo set)."""
     with migrated_transaction(obj) as session:
         changed = seed_municipalities(session)
         total = len(load_municipalities())
         click.echo(f"Municipalities: {total} in the seed, {changed} added or updated.")
+        for line in describe(seed_places(session)) or ["Map data: already loaded."]:
+            click.echo(line)
         if demo:
             for line in seed_demo(session):
                 click.echo(line)
