@@ -14,11 +14,12 @@ from typing import Any
 
 from handlers.age import AskAge
 from handlers.categories import AGE_BANDS, CHILD_CONCERNS, SEXES, UNKNOWN_CATEGORY
-from handlers.emergency import country_of, emergency_reply
+from handlers.emergency import emergency_reply
 from handlers.filing import file_report, make_draft, said, target_text
 from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import Verbatim, msg
 from handlers.place import AskPlace, place_from
+from handlers.place_unknown import is_unknown
 from handlers.steps import DANGER_YES, NO, Choice, Choose, FreeText
 from handlers.types import AddToReport, FileReport, Reply
 from handlers.words import NO_WORDS, YES_WORDS
@@ -73,10 +74,13 @@ def report_fields(ctx: Context, state: State, *, urgent: bool,
     answers = state.answers
     place = where(answers)
     contact = answers.get("contact")
+    known = place is not None and not is_unknown(place)
+    country = place.get("country") if place is not None and not known else None
     return {
         "kind": "child_at_risk", "category": answers.get("concern", UNKNOWN_CATEGORY),
-        "urgent": urgent, "place": place_from(place) if place else None,
-        "country": country_of(ctx.inbound.channel, ctx.inbound.address),
+        "urgent": urgent, "place": place_from(place) if place is not None and known else None,
+        "country": country or ctx.world.reporter_country(ctx.inbound.channel,
+                                                         ctx.inbound.address),
         "description": answers.get("description", ""), "details": details(answers),
         "anonymous": contact != "callback", "callback_consent": contact == "callback",
         "incomplete": incomplete,
@@ -152,9 +156,10 @@ CHILD_AT_RISK = Flow(
                  msg("Where is the child now? Share your location with the button, or write "
                      "the village and the municipality."),
                  msg("Where is the child now? Write the village and the municipality."),
-                 when=in_danger),
+                 when=in_danger, unknown_ok=True),
         Choose("concern", msg("Concern"), msg("What are you worried about?"), CHILD_CONCERNS),
-        AskPlace("place", msg("Place"), CHILD_WHERE, CHILD_WHERE_SMS, when=not_in_danger),
+        AskPlace("place", msg("Place"), CHILD_WHERE, CHILD_WHERE_SMS, when=not_in_danger,
+                 unknown_ok=True),
         AskAge("age", msg("Age"), msg("About how old is the child?"), AGE_BANDS),
         Choose("sex", msg("Sex"), msg("Is the child a girl or a boy?"), SEXES),
         FreeText("description", msg("Description"),

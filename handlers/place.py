@@ -18,6 +18,16 @@ from handlers.place_answers import (
     listed_number,
     place_name,
 )
+from handlers.place_unknown import (
+    COUNTRY_MODE,
+    HINT,
+    UNKNOWN_OPTION,
+    country_answer,
+    is_unknown,
+    says_unknown,
+    shown,
+    unknown_place,
+)
 from handlers.steps import has_words, yes_no
 from handlers.types import Place, Reply, Text
 from routing.text import fold
@@ -59,12 +69,16 @@ class AskPlace:
     when: Condition | None = None
     # Further answers learnt from the settled place (the hazard flow's nearby reports).
     enrich: Callable[[Context, State, dict[str, Any]], dict[str, Any]] | None = None
+    # "I don't know where" is an answer (a child at risk is reported all the same).
+    unknown_ok: bool = False
 
     def ask(self, ctx: Context, state: State) -> Reply:
         """Ask for the place, offering a location button where the channel has one."""
+        hint = (HINT,) if self.unknown_ok else ()
         if ctx.inbound.channel == "sms":
-            return Reply((self.prompt_sms,))
-        return Reply((self.prompt,), ask_location=True)
+            return Reply((self.prompt_sms, *hint))
+        options = (UNKNOWN_OPTION,) if self.unknown_ok else ()
+        return Reply((self.prompt, *hint), options, ask_location=True)
 
     def answer(self, ctx: Context, state: State) -> StepResult:
         """Settle the place, then add what `enrich` learns from it."""
@@ -76,6 +90,10 @@ class AskPlace:
     def _settle(self, ctx: Context, state: State) -> StepResult:
         """Settle the place through the sub-dialog kept in `pending`."""
         pending = state.pending
+        if self.unknown_ok:
+            settled = self._unknown(ctx, pending)
+            if settled is not None:
+                return settled
         candidates = [place_from(c) for c in pending.get("candidates", [])]
         mode = pending.get("mode") if candidates and ctx.inbound.location is None else None
         countries = bool(pending.get("countries"))
@@ -128,8 +146,24 @@ class AskPlace:
                               "for example: Drenas.", text=Verbatim(inbound.text.strip()[:60])))
         return _settled(places, listed, home, words)
 
+    def _unknown(self, ctx: Context, pending: dict[str, Any]) -> StepResult | None:
+        """Settle "I don't know where", or the country asked after it; None for anything else."""
+        if pending.get("mode") == COUNTRY_MODE:
+            answered = country_answer(ctx, pending)
+            if answered is not None:
+                return answered
+        if not says_unknown(ctx):
+            return None
+        home = _home(ctx)
+        if ctx.inbound.option is None and ctx.world.match_place(ctx.inbound.text, ctx.language,
+                                                               home):
+            return None  # "nuk e di emrin, afër Drenasit": a place after all
+        return unknown_place(ctx, home)
+
     def show(self, value: Any, ctx: Context) -> Text:
         """Return the settled place as the person reads it, with their own words if others."""
+        if is_unknown(value):
+            return shown(value)
         place = place_from(value)
         said = fold(place.words)
         if not said or said in {fold(place.label()), fold(place.settlement or ""),

@@ -245,3 +245,51 @@ def test_the_dashboard_and_the_alert_say_a_report_is_incomplete(
             report, {"event": "new_report"}, "https://example.org", "sq"))
     assert catalogs.gettext("Filed before the reporter answered every question; anything "
                             "they add will follow.", "sq") in text
+
+
+NOT_KNOWN = "If you do not know where, write DON'T KNOW: it is reported all the same."
+WHICH_COUNTRY = "Is the child in Kosovo or in Albania?"
+
+
+def test_a_child_in_danger_whose_place_is_not_known_is_filed_by_country(
+        chat: Callable[..., Chat], demo_db: Database) -> None:
+    """"Nuk e di" at the place files at once, to the reporter's country (from the number)."""
+    person = chat("sms", "+355691234500")
+    person.replay(rows(
+        ("menu", MENU), ("2", DANGER), ("po", ("129", WHERE_NOW, NOT_KNOWN)),
+        ("nuk e di", (SENT_URGENT, CONCERN)),
+    ))
+    [reference] = references(person)
+    report = report_of(demo_db, reference)
+    assert report.urgent and report.municipality_id is None and report.country == "AL"
+    assert report.unrouted and [r.role for r in report.routes] == ["national"]
+
+
+def test_telegram_asks_the_country_of_a_place_not_known(chat: Callable[..., Chat],
+                                                        demo_db: Database) -> None:
+    """A Telegram chat carries no country: it is asked, and "I don't know" is an answer too."""
+    person = chat("telegram", "5550202")
+    person.replay(rows(
+        ("/start", MENU), ("[child_at_risk]", DANGER), ("[no]", CONCERN), ("[neglect]", ""),
+        ("[unknown]", WHICH_COUNTRY),
+        ("Shqipëri", (REASSURE, AGE)),
+        ("menu", MENU), ("[child_at_risk]", DANGER), ("[yes]", "112"),
+        ("s'e di", WHICH_COUNTRY), ("nuk e di", (SENT_URGENT, CONCERN)),
+    ))
+    assert len(references(person)) == 1
+    with demo_db.session() as session:
+        report = session.scalar(select(Report))
+        assert report is not None and report.country is None and report.unrouted
+
+
+def test_dont_know_with_a_place_in_it_is_the_place(chat: Callable[..., Chat],
+                                                   demo_db: Database) -> None:
+    """"I don't know the name, near Drenas" names a place after all."""
+    person = chat("sms", "+38349111333")
+    person.replay(rows(
+        ("menu", MENU), ("2", DANGER), ("po", WHERE_NOW),
+        ("nuk e di emrin, afer Drenasit", "Drenas"), ("po", "R-"),
+    ))
+    [reference] = references(person)
+    report = report_of(demo_db, reference)
+    assert report.municipality is not None and report.municipality.name_sq == "Drenas"
