@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
 from handlers.expiry import keeps
-from handlers.flow import State, Translator
+from handlers.flow import Outcome, State, Translator
 from handlers.types import (
     AddToReport,
     ChangeStatus,
@@ -44,8 +44,8 @@ LOCK_SESSION = (update(SESSIONS)
                 .returning(SESSIONS.c.id, SESSIONS.c.state))
 NEW_SESSION = insert(SESSIONS).returning(SESSIONS.c.id)
 SAVE_SESSION = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
-                .values(state=bindparam("b_state"), updated_at=bindparam("b_at"),
-                        expires_at=bindparam("b_expires")))
+                .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
+SAVE_EXPIRING = SAVE_SESSION.values(expires_at=bindparam("b_expires"))
 CONTACTS = cast(Table, Contact.__table__)
 FIND_CONTACT = select(CONTACTS.c.id, CONTACTS.c.language).where(
     CONTACTS.c.channel == bindparam("b_channel"), CONTACTS.c.address == bindparam("b_address"))
@@ -124,27 +124,44 @@ class Conversations:
         filed: list[str] = []
         if outcome.effects or first:
             contact_id = self._record_contact(session, inbound, contact, language)
-            for effect in outcome.effects:
-                if isinstance(effect, ChangeStatus):
-                    outcome = replace(outcome, replies=(
-                        *outcome.replies, act_on_report(session, inbound, effect)))
-                if isinstance(effect, JoinReport):
-                    outcome = replace(outcome, replies=(*outcome.replies, join_report(
-                        session, effect, contact_id, inbound.channel, inbound.at)))
-                if isinstance(effect, FileReport):
-                    store_report(session, effect.draft, contact_id, inbound.channel,
-                                 language, inbound.at, self.simulated)
-                    filed.append(effect.draft.reference)
-                if isinstance(effect, AddToReport):
-                    added = add_to_report(session, effect, contact_id, inbound.at)
-                    if added is not None:
-                        outcome = replace(outcome, replies=(*outcome.replies, added))
-        session.connection().execute(SAVE_SESSION, {
-            "session_id": session_id, "b_state": outcome.state.to_json(), "b_at": inbound.at,
-            "b_expires": self.files_at(outcome.state, inbound.at)})
+            outcome, filed = self._carry_out(session, inbound, outcome, contact_id, language)
+        self._save(session, session_id, state, outcome.state, inbound.at)
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)
         self._remember(session, inbound, external_id, replies)
         return Turn(replies, language, False, tuple(filed))
+
+    def _carry_out(self, session: Session, inbound: Inbound, outcome: Outcome, contact_id: int,
+                   language: str) -> tuple[Outcome, list[str]]:
+        """Carry out the turn's effects; return the outcome with their replies, and what filed."""
+        filed: list[str] = []
+        for effect in outcome.effects:
+            answer: Reply | None = None
+            if isinstance(effect, ChangeStatus):
+                answer = act_on_report(session, inbound, effect)
+            if isinstance(effect, JoinReport):
+                answer = join_report(session, effect, contact_id, inbound.channel, inbound.at)
+            if isinstance(effect, FileReport):
+                store_report(session, effect.draft, contact_id, inbound.channel, language,
+                             inbound.at, self.simulated)
+                filed.append(effect.draft.reference)
+            if isinstance(effect, AddToReport):
+                answer = add_to_report(session, effect, contact_id, inbound.at)
+            if answer is not None:
+                outcome = replace(outcome, replies=(*outcome.replies, answer))
+        return outcome, filed
+
+    def _save(self, session: Session, session_id: int, before: State, after: State,
+              at: datetime) -> None:
+        """Save the new state; mark (or unmark) it for filing on expiry only when that changes.
+
+        Most turns leave `expires_at` as it was (NULL), and not writing it spares its index.
+        """
+        values = {"session_id": session_id, "b_state": after.to_json(), "b_at": at}
+        if keeps(before) or keeps(after):
+            session.connection().execute(SAVE_EXPIRING, {
+                **values, "b_expires": self.files_at(after, at)})
+        else:
+            session.connection().execute(SAVE_SESSION, values)
 
     def files_at(self, state: State, at: datetime) -> datetime | None:
         """Return when the worker must file what an abandoned conversation holds, if anything.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -39,19 +41,25 @@ class _Built:
 # and the worker of `sinjalizo run` build it once, not once each (about a second).
 _BUILT: dict[str, _Built] = {}
 _LOCK = threading.Lock()
+# How long an index checked against the database is trusted before checking again: the
+# signature counts thousands of settlements, and imports are rare (an operator's command).
+RECHECK_SECONDS = 2.0
 
 
 class PlaceIndex:
     """Matches typed places and pins, rebuilding its index when the geo tables change."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._built = _BUILT
         self._lock = _LOCK
+        self._clock = clock
+        self._checked: dict[str, float] = {}  # database -> when its signature was last read
 
     def invalidate(self) -> None:
         """Forget every built index, so the next question rebuilds from the database."""
         with self._lock:
             self._built.clear()
+            self._checked.clear()
 
     def match_place(self, session: Session, text: str, language: str,
                     country: str | None = None) -> list[Place]:
@@ -90,9 +98,13 @@ class PlaceIndex:
     def _index(self, session: Session) -> _Built:
         """Return the index for the session's database, rebuilt if the geo tables changed."""
         key = session.get_bind().engine.url.render_as_string(hide_password=False)
+        built = self._built.get(key)
+        now = self._clock()
+        if built is not None and now - self._checked.get(key, -RECHECK_SECONDS) < RECHECK_SECONDS:
+            return built
         row = session.execute(_SIGNATURE).one()
         signature = tuple(int(value or 0) for value in row)
-        built = self._built.get(key)
+        self._checked[key] = now
         if built is not None and built.signature == signature:
             return built
         with self._lock:
