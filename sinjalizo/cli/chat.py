@@ -20,6 +20,7 @@ from service.setup import build_conversations
 from sinjalizo.cli.chat_sms import SmsChat
 from sinjalizo.cli.chat_telegram import TelegramChat
 from sinjalizo.cli.context import CliContext
+from sinjalizo.cli.seed import require_migrated
 
 DEFAULT_ADDRESS = {"sms": "+38344000001", "telegram": "100000001"}
 HELP = {
@@ -80,6 +81,7 @@ def acting_teacher(obj: CliContext, code: str) -> TeacherInfo:
 @click.pass_obj
 def chat(obj: CliContext, channel: str, address: str, simulated: bool, school: str) -> None:
     """Talk to the service in the terminal; each line of input is one message."""
+    require_migrated(obj)
     address = address_for(channel, address)
     teacher = acting_teacher(obj, school) if school else None
     # A stand-in teacher is nobody: what they file must alert no real dropout team.

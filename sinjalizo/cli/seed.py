@@ -14,12 +14,23 @@ from models.seed import load_municipalities, seed_demo, seed_municipalities
 from models.seed.geo import describe, seed_places
 from sinjalizo.cli.context import CliContext
 
-NEEDED_TABLES = ("municipalities", "schools", "teachers", "contact_points")
+NEEDED_TABLES = ("municipalities", "schools", "teachers", "contact_points", "conversation_sessions",
+                 "reports")
 
 
 @contextmanager
 def migrated_transaction(obj: CliContext) -> Iterator[Session]:
     """Open a transaction on the command's database, first checking that it is migrated.
+
+    :raise click.ClickException: when the database cannot be reached or lacks our tables.
+    """
+    require_migrated(obj)
+    with obj.db.transaction() as session:
+        yield session
+
+
+def require_migrated(obj: CliContext) -> None:
+    """Check that the command's database can be opened and has our tables.
 
     :raise click.ClickException: when the database cannot be reached or lacks our tables.
     """
@@ -35,8 +46,6 @@ def migrated_transaction(obj: CliContext) -> Iterator[Session]:
             f"the database is missing table(s) {', '.join(missing)}; "
             "run `sinjalizo db upgrade` first"
         )
-    with db.transaction() as session:
-        yield session
 
 
 @click.command("seed")
