@@ -32,6 +32,7 @@ def report_record(report: Report) -> dict[str, Any]:
         "country": report.country,
         "channel": report.channel,
         "unrouted": report.unrouted,
+        "incomplete": report.incomplete,
         "simulated": report.simulated,
         "created_at": report.created_at.isoformat(),
         "routed_to": [{"name": r.contact_point.name if r.contact_point else None,
