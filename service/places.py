@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers.types import Place
 from models.geo import Municipality, Settlement
+from models.names import all_name_forms
 from routing.geo import Boundaries, Seat, locate_pin
 from routing.places import Gazetteer, MunicipalityEntry, PlaceMatch, SettlementEntry
 
@@ -115,11 +116,21 @@ class PlaceIndex:
             return built
 
 
+def case_forms(code: str) -> tuple[str, ...]:
+    """Return the other cases people write a municipality in ("qendra e Prizrenit", "u Peći")."""
+    forms = all_name_forms().get(code)
+    if forms is None:
+        return ()
+    return tuple(dict.fromkeys(f for f in (forms.sq_gen, forms.sq_loc, forms.sr_loc)
+                               if not f.startswith("opštini ")))
+
+
 def _build(session: Session, signature: tuple[int, ...]) -> _Built:
     """Read municipalities, boundaries and settlements into the pure structures."""
     rows = list(session.scalars(select(Municipality).order_by(Municipality.id)))
     entries = [MunicipalityEntry(m.id, m.code, m.country, m.name_sq, m.name_sr,
-                                 tuple(m.aliases or ()), m.seat_lat, m.seat_lon) for m in rows]
+                                 (*(m.aliases or ()), *case_forms(m.code)), m.seat_lat,
+                                 m.seat_lon) for m in rows]
     settlements = [SettlementEntry(s.id, s.municipality_id, s.name, tuple(s.alt_names or ()),
                                    s.lat, s.lon)
                    for s in session.execute(select(

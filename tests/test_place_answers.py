@@ -50,6 +50,16 @@ PLACES: list[tuple[str, str, str]] = [
     (ALBANIA, "shkoder", "Shkodër"), (ALBANIA, "Elbasan", "Elbasan"), (ALBANIA, "Vlora", "Vlorë"),
     (ALBANIA, "Korca", "Korçë"), (ALBANIA, "Berat", "Berat"), (ALBANIA, "Kucova", "Kuçovë"),
     (ALBANIA, "Fier", "Fier"), (ALBANIA, "Lezha", "Lezhë"),
+    # Serbian names, typos, a place inside a sentence.
+    (KOSOVO, "Pristina", "Prishtinë"), (KOSOVO, "Glogovac", "Drenas"), (KOSOVO, "Srbica",
+                                                                        "Skënderaj"),
+    (KOSOVO, "Đakovica", "Gjakovë"), (KOSOVO, "Dakovica", "Gjakovë"), (KOSOVO, "Vucitrn",
+                                                                        "Vushtrri"),
+    (KOSOVO, "Gnjilane", "Gjilan"), (KOSOVO, "Orahovac", "Rahovec"),
+    (KOSOVO, "Kosovo Polje", "Fushë Kosovë"), (KOSOVO, "Lipljan", "Lipjan"),
+    (KOSOVO, "Gjakov", "Gjakovë"), (KOSOVO, "Ferizji", "Ferizaj"),
+    (KOSOVO, "afer stacionit te autobusave ne Ferizaj", "Ferizaj"),
+    (KOSOVO, "ne Peje te tregu", "Pejë"), (KOSOVO, "qendra e Prizrenit", "Prizren"),
 ]
 
 
