@@ -16,6 +16,7 @@ from sqlalchemy import select
 from locales import Catalogs
 from models import Report
 from models.db import Database
+from tests.conftest import AuthActions
 from tests.dialog import Chat, references, rows
 from tests.fake_telegram import FakeTelegram
 from tests.test_dialogs import (
@@ -126,3 +127,17 @@ def test_human_answers_through_the_telegram_webhook(tg: FlaskClient, fake: FakeT
         urgent = session.scalar(select(Report).where(Report.urgent))
         assert urgent is not None and urgent.details["age_band"] == "6-11"
         assert urgent.details["sex"] == "boy" and urgent.anonymous
+
+
+def test_the_report_page_shows_the_reporters_own_words(chat: Callable[..., Chat],
+                                                      auth: AuthActions,
+                                                      catalogs: Catalogs) -> None:
+    """The sentence that answered a choice is on the report page, labelled, not as JSON."""
+    person = chat("sms", "+38349123456")
+    person.replay(CHILD_IN_WORDS)
+    [reference] = references(person)
+    auth.login()
+    page = auth.client.get(f"/reports/{reference}").get_data(as_text=True)
+    label = catalogs.gettext("In the reporter's own words", "sq")
+    assert f"<dt>{label}</dt><dd>babai e rrah çdo natë</dd>" in page
+    assert "{&#39;concern&#39;" not in page and "{'concern'" not in page

@@ -16,6 +16,8 @@ LABELS: dict[str, Msg] = {
     "reason_text": msg("In the teacher's words"),
     "age_band": msg("Age"),
     "sex": msg("Sex"),
+    "school": msg("School"),
+    "words": msg("In the reporter's own words"),
 }
 CHOICES: dict[str, tuple[Choice, ...]] = {
     "reason": DROPOUT_REASONS, "age_band": AGE_BANDS, "sex": SEXES}
@@ -26,4 +28,6 @@ def detail_fact(key: str, value: Any) -> tuple[Msg | Verbatim, Msg | Verbatim]:
     name = LABELS.get(key, Verbatim(key))
     if key in CHOICES:
         return name, label(CHOICES[key], str(value))
+    if isinstance(value, dict):  # the reporter's sentences, by the question they answered
+        return name, Verbatim(" / ".join(str(v) for v in value.values()))
     return name, Verbatim("–" if value is None else str(value))
