@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from alerts.dispatcher import Skip
 from alerts.escalation import DEACTIVATED, escalate_row
 from alerts.places import place_lines
+from alerts.referral_content import PURPOSES as REFERRAL_PURPOSES
+from alerts.referral_content import referral_lines, referral_problem
 from alerts.reporter import holder, update_text
 from alerts.updates import absorb_updates, notice_problem, update_lines, update_problem
 from handlers.categories import (
@@ -72,6 +74,8 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
             return _skip(session, row, problem)
         lines = update_lines(report, payload, settings.public_base_url)
         return "\n".join(catalogs(line, row.language) for line in lines)
+    if row.purpose in REFERRAL_PURPOSES:
+        return _referral(session, row, report, catalogs, settings)
     if row.purpose not in ("alert", "escalation") or payload.get("event") not in ALERT_EVENTS:
         return _skip(session, row, f"malformed payload: unknown purpose {row.purpose!r}")
     if report.status in FINISHED:
@@ -169,6 +173,16 @@ def _reporter_update(session: Session, row: OutboxMessage, report: Report,
     who = holder(session, report, status, event, row.language)
     text = update_text(report, status, reason if isinstance(reason, str) else None, event, who)
     return catalogs(text, row.language)
+
+
+def _referral(session: Session, row: OutboxMessage, report: Report, catalogs: Catalogs,
+              settings: Settings) -> str | Skip:
+    """Render a referral message (to the service, or back to the focal points), or skip it."""
+    problem = referral_problem(session, row, report)
+    if problem is not None:
+        return _skip(session, row, problem)
+    lines = referral_lines(session, row, report, settings.public_base_url)
+    return "\n".join(catalogs(line, row.language) for line in lines)
 
 
 def _skip(session: Session, row: OutboxMessage, reason: str) -> Skip:

@@ -19,7 +19,7 @@ from models import (
     ReportRoute,
 )
 
-ActorKind = Literal["contact_point", "staff", "system"]
+ActorKind = Literal["contact_point", "staff", "system", "service"]
 RefusalReason = Literal["not_found", "not_allowed", "reason_required"]
 # Where each open status may go. Closing (duplicate, not actionable, referred) is allowed
 # before any work starts, since a duplicate is usually spotted on first reading.
@@ -37,7 +37,8 @@ REPORTER_TOLD = frozenset({"acknowledged", "resolved", "closed"})
 
 @dataclass(frozen=True)
 class Actor:
-    """Who changes a report: a contact point, a staff member, or the system itself."""
+    """Who changes a report: a contact point, a staff member, the system, or a service
+    answering a referral."""
 
     kind: ActorKind
     id: int | None = None

@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "anulo": "anulo",
     "gjuha": "gjuha",
     "statusi": "status",
+    "sherbime": "sherbime",
 }
 # What Telegram shows in its command menu, in Albanian.
 COMMAND_MENU: tuple[tuple[str, str], ...] = (
@@ -51,6 +52,7 @@ COMMAND_MENU: tuple[tuple[str, str], ...] = (
     ("anulo", "Anulo"),
     ("gjuha", "Ndrysho gjuhën"),
     ("statusi", "Gjendja e raportit"),
+    ("sherbime", "Ku të gjej ndihmë?"),
 )
 # The location button's label, per language (a button label, kept beside the adapter).
 SHARE_LOCATION = msg("Share my location")

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from handlers import confirm, dropout, language, menu, status
+from handlers import confirm, dropout, find_help, language, menu, status
 from handlers.dropout_line import Flag, read_line
 from handlers.expiry import expire, expired
 from handlers.flow import Accept, Context, Flow, Outcome, Reject, State, Stay, Translator
@@ -18,6 +18,7 @@ from handlers.flows import FLOWS
 from handlers.focal import focal_command
 from handlers.i18n import Msg, Verbatim, msg
 from handlers.keywords import Command, command_of
+from handlers.referral_words import referral_action
 from handlers.steps import pick
 from handlers.types import ChangeStatus, Effect, FileReport, Inbound, Reply, SetLanguage, World
 
@@ -71,6 +72,10 @@ def _dispatch(state: State, ctx: Context) -> Outcome:
     if action is not None:
         # The person's own conversation stays where it was; the service answers the action.
         return Outcome(state, (), (action,))
+    referral = referral_action(ctx)
+    if referral is not None:
+        # Likewise a referral (REFERO R-…) or a service's answer to one (PRANOHET R-…).
+        return Outcome(state, (), (referral,))
     flag = _one_line_flag(state, ctx)
     if flag is not None:
         return _take_flag(state, ctx, flag)
@@ -300,6 +305,8 @@ def _run_command(state: State, ctx: Context, command: Command) -> Outcome:
         if command.name == "cancel" and not in_flow:
             lead = msg("There is nothing to cancel.")
         return _menu(state, ctx, lead)
+    if command.name == "services":
+        return _find_help(state, ctx, command.argument)
     if command.name == "help":
         return _resume(state, ctx, menu.help_reply(ctx, _is_teacher(ctx)))
     if command.name == "status":
@@ -309,6 +316,19 @@ def _run_command(state: State, ctx: Context, command: Command) -> Outcome:
             return _set_language(state, ctx, command.argument)
         return Outcome(replace(state, aside="language"), (language.language_question(),))
     return _back(state, ctx)
+
+
+def _find_help(state: State, ctx: Context, words: str) -> Outcome:
+    """Leave what was under way (saying so) and ask what help the person is looking for."""
+    left: tuple[Reply, ...] = ()
+    if state.flow in FLOWS and state.flow != find_help.NAME:
+        left = (Reply((msg(
+            "Your report {reference} was already sent, because the child is in danger, and it "
+            "stays with those who received it. The remaining questions were skipped.",
+            reference=Verbatim(state.filed)) if state.filed is not None
+            else msg("Cancelled. Nothing was sent."),)),)
+    started = start_flow(state, ctx, find_help.NAME, find_help.need_said(ctx, words))
+    return replace(started, replies=(*left, *started.replies))
 
 
 def _resume(state: State, ctx: Context, *before: Reply) -> Outcome:

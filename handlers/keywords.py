@@ -16,6 +16,8 @@ WORDS: dict[str, frozenset[str]] = {
     "language": frozenset({"gjuha", "language", "jezik", "lang", "gjuhe"}),
     "menu": frozenset({"start", "menu", "menyja", "meny", "meni", "fillim", "kryefaqja"}),
     "back": frozenset({"prapa", "kthehu", "back", "nazad", "mbrapa"}),
+    "services": frozenset({"sherbime", "sherbimet", "sherbim", "usluge", "usluga",
+                           "services", "service"}),
 }
 LANGUAGE_WORDS: dict[str, str] = {
     "sq": "sq", "shqip": "sq", "albanian": "sq", "albanski": "sq",
@@ -60,6 +62,8 @@ def command_of(text: str) -> Command | None:
             if rest and reference is None:
                 return None
             return Command(name, reference or "")
+        if name == "services":
+            return Command(name, " ".join(rest))  # the need may follow: SHERBIME psikolog
         if name == "language":
             if len(rest) > 1 or (rest and rest[0] not in LANGUAGE_WORDS):
                 return None

@@ -143,6 +143,28 @@ class NearbyReport:
 
 
 @dataclass(frozen=True)
+class ServiceInfo:
+    """A service as a person is shown it: who gives it, how to reach it, when, in what language."""
+
+    id: int
+    name: str
+    provider: str = ""
+    phone: str = ""  # written for dialling, e.g. +383 44 123 456
+    address: str = ""
+    hours: str = ""
+    languages: tuple[str, ...] = ()  # codes: sq, sr, en, tr, bs, rom
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The services of one municipality that meet a need, with the municipality's code."""
+
+    municipality_code: str | None  # to name the municipality in the right case
+    services: tuple[ServiceInfo, ...] = ()
+
+
+@dataclass(frozen=True)
 class Draft:
     """A report ready to be filed, as the engine hands it to the service layer."""
 
@@ -217,7 +239,28 @@ class AddToReport:
     gone: Reply | None = None  # sent when the report is not theirs or no longer exists
 
 
-Effect = FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport
+@dataclass(frozen=True)
+class Refer:
+    """Effect: a focal point refers a report to a service named by its number or its name.
+
+    With no service named, the focal point is shown the services of the report's municipality.
+    """
+
+    reference: str
+    service: str  # the words after the reference: "12 note…" or "Qendra Labirinti note…"
+
+
+@dataclass(frozen=True)
+class AnswerReferral:
+    """Effect: a service says it accepted, declined (with a reason) or finished a referral."""
+
+    reference: str
+    outcome: str  # accepted | declined | done
+    reason: str = ""
+
+
+Effect = (FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport | Refer
+          | AnswerReferral)
 
 
 class World(Protocol):
@@ -272,4 +315,19 @@ class World(Protocol):
     def earlier_flag(self, channel: str, address: str, school_id: int, class_name: str,
                      pupil: str, now: datetime) -> EarlierFlag | None:
         """Return this address's latest flag of the pupil in 14 days not closed as a duplicate."""
+        ...
+
+    def services(self, municipality_id: int, need: str | None, language: str) -> Directory:
+        """Return the active services of a municipality meeting a need (None: any need).
+
+        Those that speak the person's language come first, then by name.
+        """
+        ...
+
+    def last_place(self, channel: str, address: str, language: str) -> Place | None:
+        """Return the municipality of the last report filed from this address, if any."""
+        ...
+
+    def is_service(self, channel: str, address: str) -> bool:
+        """Tell whether this address is an active service's phone (it answers referrals)."""
         ...

@@ -27,6 +27,7 @@ from models.reports import (
     ReportFollower,
     ReportRoute,
 )
+from models.services import NEEDS, REFERRAL_STATES, Referral, Service
 from models.users import USER_ROLES, AuditEntry, User
 
 __all__ = [
@@ -51,6 +52,10 @@ __all__ = [
     "ReportEvent",
     "ReportFollower",
     "ReportRoute",
+    "NEEDS",
+    "REFERRAL_STATES",
+    "Referral",
+    "Service",
     "RoutingRule",
     "School",
     "Settlement",

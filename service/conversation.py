@@ -17,10 +17,12 @@ from handlers.expiry import keeps
 from handlers.flow import Outcome, State, Translator
 from handlers.types import (
     AddToReport,
+    AnswerReferral,
     ChangeStatus,
     FileReport,
     Inbound,
     JoinReport,
+    Refer,
     Reply,
     TeacherInfo,
 )
@@ -30,6 +32,7 @@ from service.adding import add_to_report
 from service.filing import store_report
 from service.joining import join_report
 from service.places import PlaceIndex
+from service.referral_acting import act_answer, act_refer
 from service.render import RenderedReply, render
 from service.world import DbWorld, contact_points_at
 
@@ -146,6 +149,10 @@ class Conversations:
                 filed.append(effect.draft.reference)
             if isinstance(effect, AddToReport):
                 answer = add_to_report(session, effect, contact_id, inbound.at)
+            if isinstance(effect, Refer):
+                answer = act_refer(session, inbound, effect)
+            if isinstance(effect, AnswerReferral):
+                answer = act_answer(session, inbound, effect)
             if answer is not None:
                 outcome = replace(outcome, replies=(*outcome.replies, answer))
         return outcome, filed

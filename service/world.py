@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from handlers.types import EarlierFlag, NearbyReport, Place, Routing, StatusView, TeacherInfo
+from handlers.types import (
+    Directory,
+    EarlierFlag,
+    NearbyReport,
+    Place,
+    Routing,
+    StatusView,
+    TeacherInfo,
+)
 from models import (
     Contact,
     ContactPoint,
@@ -19,7 +27,9 @@ from models import (
     School,
     Teacher,
 )
+from models.services import Service
 from routing.countries import country_of_phone
+from service.directory import directory
 from service.joining import open_hazards_near
 from service.places import PlaceIndex
 from service.routes import route_report
@@ -52,6 +62,12 @@ POINT_BY_CHAT = select(ContactPoint.id).where(
     ContactPoint.telegram_chat_id == bindparam("address"), ContactPoint.active
 ).order_by(ContactPoint.id)
 REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("reference"))
+LAST_MUNICIPALITY = (
+    select(Municipality).join(Report, Report.municipality_id == Municipality.id)
+    .join(Contact, Report.reporter_contact_id == Contact.id)
+    .where(Contact.channel == bindparam("channel"), Contact.address == bindparam("address"))
+    .order_by(Report.created_at.desc(), Report.id.desc()).limit(1))
+SERVICE_AT = select(Service.id).where(Service.phone == bindparam("address"), Service.active)
 REPEAT_WINDOW = timedelta(days=14)  # a pupil flagged again within it is offered for adding
 LAST_COUNTRY = (select(Report.country).join(Contact, Report.reporter_contact_id == Contact.id)
                 .where(Contact.channel == bindparam("channel"),
@@ -161,6 +177,23 @@ class DbWorld:
                 return EarlierFlag(report.reference, report.category, report.created_at,
                                    str(details.get("reason_text") or ""))
         return None
+
+    def services(self, municipality_id: int, need: str | None, language: str) -> Directory:
+        """Return the active services of a municipality meeting a need (None: any need)."""
+        return directory(self.session, municipality_id, need, language)
+
+    def last_place(self, channel: str, address: str, language: str) -> Place | None:
+        """Return the municipality of the last report filed from this address, if any."""
+        found = self.session.scalar(LAST_MUNICIPALITY, {"channel": channel, "address": address})
+        if found is None:
+            return None
+        return Place(found.id, found.name(language), found.country)
+
+    def is_service(self, channel: str, address: str) -> bool:
+        """Tell whether this address is an active service's phone (never a Telegram chat)."""
+        if channel == "telegram" or not address.startswith("+"):
+            return False
+        return self.session.connection().scalar(SERVICE_AT, {"address": address}) is not None
 
     def new_reference(self) -> str:
         """Return a reference not used yet (the unique index is the final guard)."""

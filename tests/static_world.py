@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.types import (
+    Directory,
     EarlierFlag,
     NearbyReport,
     Place,
     RouteTarget,
     Routing,
+    ServiceInfo,
     StatusView,
     TeacherInfo,
 )
@@ -27,6 +29,16 @@ VILLAGES = {"arllat": [Place(7, "Drenas", "XK", "Arllat")],
                            Place(20, "Prishtinë", "XK", "Dobroshevc")]}
 TEACHER_PHONE = "+38344111222"
 FOCAL_PHONE = "+38344333444"
+SERVICE_PHONE = "+38344777888"
+REPORTED_BEFORE = "+38344555666"  # filed a report in Drenas before
+SERVICES = (
+    ServiceInfo(1, "Qendra Labirinti", "OJQ Labirinti", "+383 44 777 888",
+                "Rr. Skënderbeu 12, Drenas", "E hënë–e premte 08:00–16:00", ("sq", "sr"),
+                ("psychosocial", "violence")),
+    ServiceInfo(2, "Ndihma Juridike Falas", "Agjencia për Ndihmë Juridike Falas",
+                "+383 38 200 18 100", "Zyra e Komunës, kati 2", "E mërkurë 09:00–12:00",
+                ("sq",), ("legal_aid",)),
+)
 
 
 @dataclass
@@ -93,3 +105,17 @@ class StaticWorld:
                      pupil: str, now: datetime) -> EarlierFlag | None:
         """Know no earlier flags."""
         return None
+
+    def services(self, municipality_id: int, need: str | None, language: str) -> Directory:
+        """Know two services, both in Drenas."""
+        if municipality_id != DRENAS.municipality_id:
+            return Directory(None)
+        return Directory("XK-07", tuple(s for s in SERVICES if need is None or need in s.needs))
+
+    def last_place(self, channel: str, address: str, language: str) -> Place | None:
+        """Know one person who reported before, in Drenas."""
+        return DRENAS if address == REPORTED_BEFORE else None
+
+    def is_service(self, channel: str, address: str) -> bool:
+        """Know one service's phone."""
+        return address == SERVICE_PHONE

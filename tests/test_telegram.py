@@ -175,7 +175,7 @@ def test_hazard_dialog_through_polling(conversations: Conversations, catalogs: C
     assert report_count(demo_db) == 1
     [commands] = fake.sent("setMyCommands")
     assert [c["command"] for c in commands["commands"]] == [
-        "start", "ndihme", "anulo", "gjuha", "statusi"]
+        "start", "ndihme", "anulo", "gjuha", "statusi", "sherbime"]
     assert len(fake.sent("answerCallbackQuery")) == 4
     with demo_db.session() as session:
         report = session.scalars(select(Report)).one()

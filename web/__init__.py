@@ -62,6 +62,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
         audit_log,
         auth,
         i18n,
+        referrals,
         reports,
         security,
         simulator,
@@ -80,6 +81,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
     auth.init_app(app)
     reports.init_app(app)
     actions.init_app(app)
+    referrals.init_app(app)
     attachments.init_app(app)
     stats.init_app(app)
     admin.init_app(app)

@@ -5,7 +5,8 @@ schools, teachers and link codes, and imports rows of their municipality only. R
 and escalation deadlines are for admins. Focal points get 403 everywhere under /admin.
 Every change is written to the audit log. The sections live in their own modules:
 admin_points (contact points, link codes), admin_schools (schools, teachers),
-admin_imports (CSV uploads), admin_rules (routing rules), admin_deadlines (deadlines).
+admin_services (the service directory), admin_imports (CSV uploads), admin_rules (routing
+rules), admin_deadlines (deadlines).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from flask import Blueprint, Flask, current_app, g, render_template
 from handlers.i18n import msg
 from models import Municipality, User
 from models.db import get_db
-from web import admin_deadlines, admin_imports, admin_points, admin_rules, admin_schools
+from web import (
+    admin_deadlines,
+    admin_imports,
+    admin_points,
+    admin_rules,
+    admin_schools,
+    admin_services,
+)
 from web.admin_common import manager_required
 from web.i18n import place_name, text
 
@@ -37,7 +45,8 @@ def index() -> str:
     return render_template("admin/index.html", town=town)
 
 
-for section in (admin_points, admin_schools, admin_imports, admin_rules, admin_deadlines):
+for section in (admin_points, admin_schools, admin_services, admin_imports, admin_rules,
+                admin_deadlines):
     section.register(bp)
 
 

@@ -31,6 +31,7 @@ from models.imports import (
     import_teachers,
 )
 from models.phones import normalize_phone
+from models.service_imports import import_services
 from web.admin_common import changed_by, manager_required, problem
 from web.audit import record
 from web.i18n import text
@@ -55,6 +56,8 @@ def run_import(session: Session, user: User, kind: str, data: bytes) -> ImportRe
             result = import_schools(session, path)
         elif kind == "teachers":
             result = import_teachers(session, path)
+        elif kind == "services":
+            result = import_services(session, path, updated_by=changed_by(user))
         else:
             result = import_contact_points(session, path, updated_by=changed_by(user))
     result.errors = sorted([*result.errors, *refused], key=lambda error: error.line)
@@ -123,6 +126,9 @@ def _screen(session: Session, user: User, kind: str) -> Screen:
         return school
     if kind == "teachers":
         return _teacher_screen(session, own, other)
+    if kind == "services":
+        # A service is its municipality's: a row naming another is another's.
+        return lambda row: other if municipality_of(row) not in (None, own) else None
 
     def point(row: dict[str, str]) -> str | None:
         """Refuse a national contact point, or one of another municipality."""
@@ -161,11 +167,11 @@ def _teacher_screen(session: Session, own: int | None, other: str) -> Screen:
 
 
 KINDS = {"schools": msg("Schools"), "teachers": msg("Teachers"),
-         "contact-points": msg("Contact points")}
+         "contact-points": msg("Contact points"), "services": msg("Services")}
 
 
 def import_file(kind: str) -> str:
-    """Upload a CSV of schools, teachers or contact points and show what was done."""
+    """Upload a CSV of schools, teachers, contact points or services; show what was done."""
     if kind not in KINDS:
         abort(HTTPStatus.NOT_FOUND)
     result: ImportResult | None = None

@@ -34,6 +34,7 @@ from web.audit import record
 from web.auth import login_required
 from web.filters import CATEGORIES, PAGE_SIZE, conditions, cursor_of, parse
 from web.i18n import by_name, language
+from web.referral_panel import referral_context
 from web.report_facts import detail_fact
 from web.report_map import boundary_feature, located, map_data
 from web.scope import may_reassign_anywhere, visible
@@ -143,6 +144,7 @@ def detail(reference: str) -> str:
             "late": session.scalar(select(Report.id).where(
                 Report.id == report.id, overdue(deadlines(session),
                                                 datetime.now(UTC)))) is not None,
+            **referral_context(session, report),
         }
         return render_template("reports/detail.html", **context)
 

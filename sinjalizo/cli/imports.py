@@ -1,4 +1,4 @@
-"""`sinjalizo import schools|teachers|contact-points|geo FILE`: load operator files."""
+"""`sinjalizo import schools|teachers|contact-points|services|geo FILE`: load operator files."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from models.imports import (
     import_schools,
     import_teachers,
 )
+from models.service_imports import import_services
 from sinjalizo.cli.context import CliContext
 from sinjalizo.cli.seed import migrated_transaction
 
@@ -67,7 +68,7 @@ def _run_import(obj: CliContext, importer: Importer, path: Path, label: str) -> 
 
 @click.group("import")
 def import_group() -> None:
-    """Load schools, teachers, contact points or geography from files."""
+    """Load schools, teachers, contact points, services or geography from files."""
 
 
 @import_group.command("schools")
@@ -92,6 +93,15 @@ def teachers_command(obj: CliContext, file: Path) -> None:
 def contact_points_command(obj: CliContext, file: Path) -> None:
     """Import contact points from a CSV file (name,role,municipality,school_code,phone,...)."""
     _run_import(obj, import_contact_points, file, "Importing contact points")
+
+
+@import_group.command("services")
+@FILE_ARGUMENT
+@click.pass_obj
+def services_command(obj: CliContext, file: Path) -> None:
+    """Import the service directory from a CSV file with columns name,provider,municipality,
+    needs,phone,address,hours,languages (needs separated by ;, e.g. psychosocial;violence)."""
+    _run_import(obj, import_services, file, "Importing services")
 
 
 @import_group.command("geo")

@@ -52,6 +52,7 @@ def prepare_database(obj: CliContext) -> list[str]:
     """
     from models.people import ContactPoint
     from models.seed import seed_demo, seed_municipalities
+    from models.seed.demo_services import seed_demo_services
     from models.seed.geo import describe, seed_places
 
     if not obj.settings.database_url:
@@ -62,7 +63,7 @@ def prepare_database(obj: CliContext) -> list[str]:
         seed_municipalities(session)
         places = describe(seed_places(session))
         notes = [] if session.scalar(select(func.count()).select_from(ContactPoint)) \
-            else seed_demo(session)
+            else [*seed_demo(session), seed_demo_services(session)]
         return [*places, *notes, *first_admin(session)]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models.seed import load_municipalities, seed_demo, seed_municipalities
+from models.seed.demo_services import seed_demo_services
 from models.seed.geo import describe, seed_places
 from sinjalizo.cli.context import CliContext
 
@@ -49,7 +50,8 @@ def require_migrated(obj: CliContext) -> None:
 
 
 @click.command("seed")
-@click.option("--demo", is_flag=True, help="Also add demo schools, teachers and contact points.")
+@click.option("--demo", is_flag=True,
+              help="Also add demo schools, teachers, contact points and services.")
 @click.pass_obj
 def seed_command(obj: CliContext, demo: bool) -> None:
     """Load the 99 municipalities, the map data once (and, with --demo, a demo set)."""
@@ -62,6 +64,7 @@ def seed_command(obj: CliContext, demo: bool) -> None:
         if demo:
             for line in seed_demo(session):
                 click.echo(line)
+            click.echo(seed_demo_services(session))
 
 
 def register(group: click.Group) -> None:
