@@ -100,6 +100,8 @@ def refer(session: Session, reference: str, service_id: int, actor: Actor, *, no
         return Referred(already.id, report.reference, service.name, already.notified, True)
     if report.status in ("received", "routed"):
         change_status(session, report.reference, actor, "acknowledged", now=now)
+    # A need the service does not meet is not kept: the referral is to the service as it is.
+    need = need if need in (service.needs or ()) else None
     referral = Referral(report_id=report.id, service_id=service.id, need=need, state="sent",
                         note=note.strip(), reason="", referred_by=actor.label,
                         created_at=now, updated_at=now)
@@ -166,7 +168,7 @@ def close_as_referred(session: Session, referral_id: int, actor: Actor,
 def _event(session: Session, report: Report, referral: Referral, service: Service,
            actor: Actor, now: datetime, words: str) -> None:
     """Record the referral's change on the report's timeline, with its actor."""
-    note = f"#{referral.id} {service.name}" + (f" ({referral.need})" if referral.need else "")
+    note = service.name + (f" ({referral.need})" if referral.need else "")
     session.add(ReportEvent(report_id=report.id, at=now, actor=actor.label,
                             kind=f"referral_{referral.state}", from_status=report.status,
                             to_status=report.status,
