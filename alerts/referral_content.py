@@ -59,20 +59,24 @@ def _to_service(report: Report, referral: Referral, event: str,
         yield msg("Sinjalizo: the referral of report {reference} to {service} was revoked; "
                   "nothing more is needed from you.", reference=reference, service=service)
         return
-    yield msg("Sinjalizo: a social worker refers report {reference} ({kind}) to {service}.",
-              reference=reference, service=service, kind=KINDS.get(report.kind, msg("Report")))
+    yield msg("Sinjalizo referral {reference} to {service}", reference=reference,
+              service=service)
+    kind = KINDS.get(report.kind, msg("Report"))
+    where = PlaceName(report.municipality.code, report.municipality.name(language)) \
+        if report.municipality is not None else Verbatim("–")
     details = report.details if isinstance(report.details, dict) else {}
-    if report.kind == "child_at_risk" and details.get("age_band"):
-        yield msg("Child's age: {age}", age=label(AGE_BANDS, str(details["age_band"])))
-    if report.municipality is not None:
-        yield msg("Municipality: {municipality}", municipality=PlaceName(
-            report.municipality.code, report.municipality.name(language)))
+    age = str(details.get("age_band") or "unknown")
+    if report.kind == "child_at_risk" and age != "unknown":
+        yield msg("{kind}, {age}, {municipality}", kind=kind, age=label(AGE_BANDS, age),
+                  municipality=where)
+    else:
+        yield msg("{kind}, {municipality}", kind=kind, municipality=where)
     if referral.need:
         yield msg("Help needed: {need}", need=need_label(referral.need))
     if referral.note:
         yield msg("Note: {note}", note=Verbatim(referral.note))
-    yield msg("Reply PRANOHET {reference} to accept, REFUZOHET {reference} and the reason to "
-              "decline, KRYER {reference} once you have helped.", reference=reference)
+    yield msg("Reply PRANOHET {reference}, REFUZOHET {reference} and the reason, or KRYER "
+              "{reference} once you have helped.", reference=reference)
 
 
 def _to_holder(report: Report, referral: Referral, base_url: str) -> Iterator[Msg]:

@@ -16,6 +16,7 @@ from locales import Catalogs
 from models import ContactPoint, OutboxMessage, Report, ReportEvent
 from models.db import Database
 from models.services import Referral, Service
+from sms.gsm import segments, transliterate
 from tests.conftest import AuthActions
 from tests.dialog import Chat, references, rows
 from tests.service_data import load_services
@@ -130,6 +131,7 @@ def test_referral_life_by_sms(chat: Callable[..., Chat], demo_db: Database, case
         assert wanted in text, (wanted, text)
     for never in (DESCRIPTION, REPORTER, "Vajzë", "Djalë", "gllogoc"):
         assert never not in text, (never, text)
+    assert segments(transliterate(text)) <= 2, text  # one SMS of two parts at most
 
     labirinti_chat = chat("sms", LABIRINTI_PHONE)
     labirinti_chat.replay(rows(
