@@ -21,7 +21,9 @@ WORDS = ["1", "2", "3", "9", "0", "po", "jo", "PO", "Jo", "anulo", "ANULO", "ndi
          "status", "status R-7K3M9Q", "gjuha", "gjuha sr", "2", "prapa", "menu", "/start",
          "Drenas", "gllogoc", "Arllat", "Dobroshevc", "xyz", "7A", "AK", "12", "BRAKTISJE 7A AK 12",
          "braktisje", "MUNGESE 8B", "kalo", "dergo", "ndrysho", "", "   ", "🙂🙂", "x" * 5000,
-         "Ёжик", "<script>alert(1)</script>", "R-", "-1", "99999999999"]
+         "Ёжик", "<script>alert(1)</script>", "R-", "-1", "99999999999", "sherbime",
+         "SHERBIME psikolog", "usluge", "psikolog", "strehim", "REFERO R-7K3M9Q 1",
+         "PRANOHET R-7K3M9Q"]
 
 messages = st.one_of(
     st.tuples(st.just("text"), st.sampled_from(WORDS)),
