@@ -26,6 +26,18 @@ ROUTE_STATES: dict[str, Msg] = {
     "reassigned": msg("the report was passed to someone else"),
 }
 
+# A contact point's role in brackets after its name: "Besa Gashi (Centre for Social Work, Drenas)".
+POINT_ROLES: dict[str, Msg] = {
+    "child_protection": msg("Centre for Social Work"),
+    "police_liaison": msg("police"),
+    "dropout_team": msg("dropout prevention team"),
+    "education": msg("municipal education directorate"),
+    "public_services": msg("municipal public services"),
+    "school": msg("school"),
+    "coordinator": msg("municipal coordinator"),
+    "national": msg("national child-protection office"),
+}
+
 # Dashboard users' roles (User.role).
 USER_ROLES: dict[str, Msg] = {
     "admin": msg("administrator"),
@@ -35,15 +47,15 @@ USER_ROLES: dict[str, Msg] = {
 
 # A status change as the timeline says it (ReportEvent.to_status of a "status" event).
 STATUS_CHANGES: dict[str, Msg] = {
-    "acknowledged": msg("Taken up"),
-    "in_progress": msg("Work started on it"),
-    "resolved": msg("Marked as resolved"),
-    "closed": msg("Closed"),
+    "acknowledged": msg("{who} took up the report"),
+    "in_progress": msg("{who} started work on the report"),
+    "resolved": msg("{who} marked the report as resolved"),
+    "closed": msg("{who} closed the report"),
 }
 CLOSED_BECAUSE: dict[str, Msg] = {
-    "duplicate": msg("Closed as a duplicate: it had already been reported"),
-    "not_actionable": msg("Closed: nothing that can be acted on"),
-    "referred": msg("Closed: referred to another service"),
+    "duplicate": msg("{who} closed the report as a duplicate: it had already been reported"),
+    "not_actionable": msg("{who} closed the report: there is nothing that can be acted on"),
+    "referred": msg("{who} closed the report and referred the case to another service"),
 }
 
 # What a reporter added to a filed report (the "fields" of an "update" event).
@@ -63,7 +75,13 @@ ADDED_FIELDS: dict[str, Msg] = {
     "details.school": msg("the school"),
 }
 
-# Why an alert went to the next in line (the "why" of an "escalation" event).
+# Why an alert went to the next in line (the "why" of an "escalation" event): as a sentence,
+# and as a line under the end of the chain.
+ESCALATED_WHY: dict[str, Msg] = {
+    "deadline": msg("{who} passed the report on: it was not taken up in time"),
+    "failed": msg("{who} passed the report on: the alert could not be delivered"),
+    "deactivated": msg("{who} passed the report on: the contact point is no longer active"),
+}
 ESCALATED_BECAUSE: dict[str, Msg] = {
     "deadline": msg("Not taken up in time"),
     "failed": msg("The alert could not be delivered"),
@@ -72,17 +90,17 @@ ESCALATED_BECAUSE: dict[str, Msg] = {
 
 # Which message was held back (the "purpose" of a "message_skipped" event).
 SKIPPED_MESSAGES: dict[str, Msg] = {
-    "alert": msg("An alert was not sent"),
-    "escalation": msg("An escalated alert was not sent"),
-    "report_update": msg("The reporter's addition was not passed on"),
-    "reporter_update": msg("The update to the reporter was not sent"),
-    "reporter_notice": msg("The message to the reporter was not sent"),
+    "alert": msg("{who} did not send an alert"),
+    "escalation": msg("{who} did not send an escalated alert"),
+    "report_update": msg("{who} did not pass on what the reporter added"),
+    "reporter_update": msg("{who} did not send the reporter their update"),
+    "reporter_notice": msg("{who} did not send the message to the reporter"),
 }
 # The same, naming the contact point it was for, when the event says which.
 SKIPPED_MESSAGES_TO: dict[str, Msg] = {
-    "alert": msg("The alert to {point} was not sent"),
-    "escalation": msg("The escalated alert to {point} was not sent"),
-    "report_update": msg("The reporter's addition was not sent to {point}"),
+    "alert": msg("{who} did not send the alert to {point}"),
+    "escalation": msg("{who} did not send the escalated alert to {point}"),
+    "report_update": msg("{who} did not pass on to {point} what the reporter added"),
 }
 # Why it was held back (the "why" of a "message_skipped" event; alerts/skips.py).
 SKIPPED_BECAUSE: dict[str, Msg] = {
