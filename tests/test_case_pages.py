@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from alerts.skips import SKIP_REASONS
@@ -32,9 +33,11 @@ from models import (
     User,
 )
 from models.db import Database
+from sinjalizo.cli import main
 from tests.case_scenarios import TEACHER_LINE, every_case
-from tests.conftest import AuthActions
-from tests.dialog import Chat
+from tests.conftest import PASSWORD, AuthActions
+from tests.dialog import Chat, references
+from tests.test_dialogs import HAZARD_BY_SMS
 from web.admin_rules import _described
 from web.audit_words import ACTIONS, CHANGES, KEYS
 from web.case_words import CHANNELS, SKIPPED_BECAUSE, SKIPPED_MESSAGES
@@ -203,6 +206,28 @@ def test_old_events_read_like_new_ones(auth: AuthActions, cases: dict[str, str])
                  "passed the report to Demo: Drenas public services (municipal public "
                  "services) “Më afër tyre.”"):
         assert said in text, said
+
+
+def test_a_named_focal_point_is_named_on_the_timeline(auth: AuthActions, demo_db: Database,
+                                                      database_url: str,
+                                                      chat: Callable[..., Chat]) -> None:
+    """`user add --name` gives the person a name; the page says it with their role and place."""
+    account = ["--database-url", database_url, "user", "add", "--email",
+               "focal.drenas@example.org", "--password", PASSWORD, "--role", "focal",
+               "--municipality", "Drenas", "--roles", "public_services,child_protection"]
+    named = CliRunner().invoke(main, [*account, "--name", "  Drita   Berisha "])
+    again = CliRunner().invoke(main, account)  # an update that does not mention the name
+    assert (named.exit_code, again.exit_code) == (0, 0), named.output + again.output
+    person = chat("sms", "+38349500009")
+    person.replay(HAZARD_BY_SMS)
+    [reference] = references(person)
+    auth.login("focal.drenas@example.org")
+    auth.post(f"/reports/{reference}/status", {"status": "acknowledged", "note": ""})
+    text = page(auth, f"/reports/{reference}")
+    assert "Drita Berisha (pikë fokale, Drenas) e mori përsipër raportin" in text
+    auth.client.get("/language/sr?next=/reports")
+    text = page(auth, f"/reports/{reference}")
+    assert "Drita Berisha (fokalna osoba, Glogovac) preuzima prijavu" in text
 
 
 def project_nodes() -> Iterator[ast.AST]:
