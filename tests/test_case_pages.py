@@ -261,12 +261,18 @@ def dict_values(node: ast.AST, key: str, beside: str | None = None) -> set[str]:
         value.value, str) else set()
 
 
+def callee(call: ast.Call) -> str:
+    """Return the name a call is made by: `ReportEvent(…)`, `record_event(…)`, `x.event(…)`."""
+    return str(getattr(call.func, "id", "") or getattr(call.func, "attr", ""))
+
+
 def test_every_event_kind_the_code_writes_is_said() -> None:
-    """Each kind of ReportEvent written anywhere has its words on the timeline."""
+    """Each kind of event written anywhere (a ReportEvent, a helper named *event*, a bulk row
+    with an actor) has its sentence on the timeline."""
     written: set[str] = set()
     for node in project_nodes():
         written |= dict_values(node, "kind", beside="actor")
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ReportEvent":
+        if isinstance(node, ast.Call) and "event" in callee(node).lower():
             written |= keyword_values(node, "kind")
     assert {"status", "escalation", "message_skipped", "reassigned"} <= written
     assert written - set(KINDS) == set()
@@ -374,10 +380,12 @@ def test_an_unknown_kind_is_said_in_general_never_raw(catalogs: Catalogs) -> Non
 def test_a_new_kind_needs_one_line(catalogs: Catalogs, monkeypatch: pytest.MonkeyPatch) -> None:
     """A kind with plain facts is said from its sentence alone: names, values and the note."""
     monkeypatch.setitem(KINDS, "referral_sent", Kind(msg("{who} referred the child to "
-                                                         "{service}, with {point}")))
+                                                         "{service}, with {point}: {need}"),
+                                                     words={"need": {"health": msg("health")}}))
     event = ReportEvent(kind="referral_sent", actor="system", at=datetime(2026, 3, 2),
                         data={"service": "Qendra Sociale", "text": "Nesër në 10.",
-                              "point": {"point": 7, "name": "Besa", "role": "school"}})
+                              "point": {"point": 7, "name": "Besa", "role": "school"},
+                              "need": "health"})
     said = entry(event, Names("en", {}, {}))
-    assert said_in(catalogs, "en", said) == (
-        "Sinjalizo referred the child to Qendra Sociale, with Besa (school) · “Nesër në 10.”")
+    assert said_in(catalogs, "en", said) == ("Sinjalizo referred the child to Qendra Sociale, "
+                                             "with Besa (school): health · “Nesër në 10.”")

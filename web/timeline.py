@@ -8,6 +8,8 @@ filled from the event's data (a contact point by name and role), and a person's 
 
     "relay_question": Kind(msg("{who} asked the reporter a question")),
     "referral_sent": Kind(msg("{who} referred the child to {service}")),
+    "referral_declined": Kind(msg("{service} declined the referral: {reason}"),
+                              words={"reason": DECLINE_REASONS}),
 
 An event of a kind not in KINDS shows a general sentence and its English note, and
 tests/test_case_pages.py fails for any kind the code writes that has no entry here.
@@ -28,8 +30,8 @@ The data each kind keeps (ReportEvent.data):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from string import Formatter
 from typing import Any
@@ -86,10 +88,15 @@ class Said:
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of event: its sentence ({who} did what), and how to choose one from its data."""
+    """One kind of event: its sentence ({who} did what), and how to choose one from its data.
+
+    `words` says the codes a placeholder may hold: {"reason": DECLINE_REASONS} puts the
+    reason's words where the sentence has {reason}.
+    """
 
     sentence: Msg
     say: Callable[[Told], Said] | None = None
+    words: Mapping[str, Mapping[str, Msg]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,16 +117,22 @@ def quoted(data: Facts) -> tuple[Text, ...]:
     return (msg(QUOTED.msgid, text=Verbatim(str(text))),) if text else ()
 
 
-def fill(told: Told, sentence: Msg) -> Said:
-    """Say an event with a sentence whose placeholders are filled from the event's data."""
+def fill(told: Told, kind: Kind) -> Said:
+    """Say an event with its kind's sentence, placeholders filled from the event's data.
+
+    A contact point ({"point", "name", "role"}) is named; a code the kind has words for is
+    said in them; anything else is a person's or a place's own name, shown as stored.
+    """
     params: dict[str, Text] = {}
-    for field in fields_of(sentence):
-        value = told.data.get(field)
+    for name in fields_of(kind.sentence):
+        value = told.data.get(name)
         if isinstance(value, dict):
-            params[field] = told.names.entry(value)
+            params[name] = told.names.entry(value)
+        elif value in (None, ""):
+            params[name] = MISSING
         else:
-            params[field] = MISSING if value in (None, "") else Verbatim(str(value))
-    return Said(told.say(sentence, **params), quoted(told.data))
+            params[name] = kind.words.get(name, {}).get(str(value), Verbatim(str(value)))
+    return Said(told.say(kind.sentence, **params), quoted(told.data))
 
 
 def channel(code: Any) -> Text:
@@ -270,7 +283,7 @@ def entry(event: ReportEvent, names: Names) -> Entry:
                                                                MISSING)),
                      (), event.note)
     told = Told(event, data, who, names)
-    said = kind.say(told) if kind.say is not None else fill(told, kind.sentence)
+    said = kind.say(told) if kind.say is not None else fill(told, kind)
     return Entry(event.at, event.kind, said.sentence, said.lines)
 
 
