@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
-from sqlalchemy import ColumnElement, and_, select, tuple_
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -61,7 +61,7 @@ def index() -> str:
     filters = {k: v for k, v in args.items() if k != "before" and v}
     with get_db(current_app).transaction() as session:
         entries = list(session.scalars(
-            select(AuditEntry).where(and_(*conditions(args)))
+            select(AuditEntry).where(*conditions(args))
             .options(selectinload(AuditEntry.user))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(PAGE_SIZE + 1)))
         references = {row.id: row.reference for row in session.execute(
