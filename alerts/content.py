@@ -16,6 +16,7 @@ from alerts.places import place_lines
 from alerts.referral_content import PURPOSES as REFERRAL_PURPOSES
 from alerts.referral_content import referral_lines, referral_problem
 from alerts.reporter import holder, update_text
+from alerts.skips import Problem
 from alerts.updates import absorb_updates, notice_problem, update_lines, update_problem
 from handlers.categories import (
     AGE_BANDS,
@@ -57,12 +58,13 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
     """Render an outbox row's text in its language, or say why it must not be sent."""
     payload = row.payload
     if not isinstance(payload, dict) or not isinstance(payload.get("reference"), str):
-        return _skip(session, row, "malformed payload")
+        return _skip(session, row, Problem("malformed", "malformed payload"))
     report = session.get(Report, row.report_id) if row.report_id is not None else None
     if report is None:
         return Skip("the report no longer exists")
     if report.reference != payload["reference"]:
-        return _skip(session, row, "malformed payload: the reference does not match")
+        return _skip(session, row, Problem(
+            "malformed", "malformed payload: the reference does not match"))
     if row.purpose == "reporter_update":
         return _reporter_update(session, row, report, catalogs)
     if row.purpose == "reporter_notice":
@@ -77,25 +79,31 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
     if row.purpose in REFERRAL_PURPOSES:
         return _referral(session, row, report, catalogs, settings)
     if row.purpose not in ("alert", "escalation") or payload.get("event") not in ALERT_EVENTS:
-        return _skip(session, row, f"malformed payload: unknown purpose {row.purpose!r}")
+        return _skip(session, row, Problem(
+            "malformed", f"malformed payload: unknown purpose {row.purpose!r}"))
     if report.status in FINISHED:
-        return _skip(session, row, f"the report was {report.status} before the alert went out")
+        return _skip(session, row, Problem(
+            "finished", f"the report was {report.status} before the alert went out"),
+            status=report.status)
     if row.purpose == "escalation" and report.acknowledged_at is not None:
-        return _skip(session, row, "the report was acknowledged before the escalation went out")
+        return _skip(session, row, Problem(
+            "taken_up", "the report was acknowledged before the escalation went out"))
     point = session.get(ContactPoint, row.contact_point_id) if row.contact_point_id else None
     if point is None:
-        return _skip(session, row, "the contact point no longer exists")
+        return _skip(session, row, Problem("point_gone", "the contact point no longer exists"))
     if not point.active:
         # The dispatcher's clock is not passed in; seconds of skew do not matter for deadlines.
         moved = escalate_row(session, row, DEACTIVATED, utcnow())
-        return _skip(session, row, f"contact point {point.id} is deactivated"
-                     + ("; escalated to the next" if moved else ""))
+        return _skip(session, row, Problem(
+            "point_inactive", f"contact point {point.id} is deactivated"
+            + ("; escalated to the next" if moved else "")), escalated=moved)
     if is_opted_out(session, row.channel, row.address):
         moved = escalate_row(session, row, f"the {row.channel} address takes no messages",
                              utcnow())
-        return _skip(session, row, f"the contact point's {row.channel} address takes no messages"
-                     f" ({WHY_STOPPED.get(row.channel, 'the provider refused it')})"
-                     + ("; escalated to the next" if moved else ""))
+        return _skip(session, row, Problem(
+            "point_opted_out", f"the contact point's {row.channel} address takes no messages"
+            f" ({WHY_STOPPED.get(row.channel, 'the provider refused it')})"
+            + ("; escalated to the next" if moved else "")), escalated=moved)
     lines = alert_lines(report, payload, settings.public_base_url, row.language)
     absorb_updates(session, row)
     return "\n".join(catalogs(line, row.language) for line in lines)
@@ -162,12 +170,13 @@ def _reporter_update(session: Session, row: OutboxMessage, report: Report,
     """Tell the reporter the new status, unless they opted out since it was queued."""
     status = row.payload.get("status")
     if status not in STATUSES:
-        return _skip(session, row, "malformed payload: unknown status")
+        return _skip(session, row, Problem("malformed", "malformed payload: unknown status"))
     contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
     if contact is None:
-        return _skip(session, row, "the reporter's contact no longer exists")
+        return _skip(session, row, Problem("reporter_gone",
+                                           "the reporter's contact no longer exists"))
     if contact.opted_out:
-        return _skip(session, row, "the reporter opted out")
+        return _skip(session, row, Problem("reporter_opted_out", "the reporter opted out"))
     reason = row.payload.get("reason")
     event = str(row.payload.get("event") or "status")
     who = holder(session, report, status, event, row.language)
@@ -185,10 +194,12 @@ def _referral(session: Session, row: OutboxMessage, report: Report, catalogs: Ca
     return "\n".join(catalogs(line, row.language) for line in lines)
 
 
-def _skip(session: Session, row: OutboxMessage, reason: str) -> Skip:
+def _skip(session: Session, row: OutboxMessage, problem: Problem, **facts: Any) -> Skip:
     """Record on the report why a message was not sent, and return the Skip."""
     if row.report_id is not None and session.get(Report, row.report_id) is not None:
-        session.add(ReportEvent(report_id=row.report_id, at=utcnow(), actor="system",
-                                kind="message_skipped",
-                                note=f"{row.purpose} #{row.id} not sent: {reason}"))
-    return Skip(reason)
+        session.add(ReportEvent(
+            report_id=row.report_id, at=utcnow(), actor="system", kind="message_skipped",
+            note=f"{row.purpose} #{row.id} not sent: {problem.text}",
+            data={"purpose": row.purpose, "message": row.id, "why": problem.why,
+                  "channel": row.channel, "point": row.contact_point_id, **facts}))
+    return Skip(problem.text)

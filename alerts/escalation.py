@@ -122,16 +122,26 @@ def escalate_route(session: Session, route: ReportRoute, now: datetime, why: Why
             # Kept apart from "escalated" so the end of the chain is recorded only once.
             route.state = "exhausted"
         session.add(ReportEvent(report_id=report.id, at=now, actor="system", kind="escalation",
-                                note=f"{route.role}: escalation chain exhausted ({reason})"))
+                                note=f"{route.role}: escalation chain exhausted ({reason})",
+                                data={"role": route.role, "why": why, "exhausted": True,
+                                      "from": _named(route.contact_point), "error": error}))
         return 0
     session.add(ReportRoute(report_id=report.id, contact_point_id=point.id, role=route.role,
                             created_at=now, level=route.level + 1, state="alerted"))
     old = route.contact_point.name if route.contact_point is not None else "?"
     session.add(ReportEvent(report_id=report.id, at=now, actor="system", kind="escalation",
-                            note=f"{route.role}: {old} -> {point.name} ({reason})"))
+                            note=f"{route.role}: {old} -> {point.name} ({reason})",
+                            data={"role": route.role, "why": why,
+                                  "from": _named(route.contact_point), "to": _named(point),
+                                  "error": error}))
     row = alert_row(report.id, report.reference, point, route.role, now)
     row.update(purpose="escalation", payload={
         "event": "escalation", "reference": report.reference, "role": route.role,
         "level": route.level + 1, "why": why})
     session.add(OutboxMessage(**row))
     return 1
+
+
+def _named(point: ContactPoint | None) -> dict[str, Any] | None:
+    """Return a contact point as an event's data names it: its id and name at the time."""
+    return None if point is None else {"point": point.id, "name": point.name}

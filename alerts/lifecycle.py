@@ -107,8 +107,9 @@ def change_status(session: Session, reference: str, actor: Actor, to_status: str
         return Refused(report.reference, verdict, current)
     _apply(session, report, to_status, reason, now)
     text = f"{reason}: {note}" if reason and note else (reason or note)
+    data = {key: value for key, value in (("reason", reason), ("text", note)) if value}
     session.add(ReportEvent(report_id=report.id, at=now, actor=actor.label, kind="status",
-                            from_status=current, to_status=to_status, note=text))
+                            from_status=current, to_status=to_status, note=text, data=data))
     told = to_status in REPORTER_TOLD and queue_reporter_update(session, report, now)
     return StatusChange(report.reference, current, to_status, reporter_told=told)
 

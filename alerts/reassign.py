@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alerts.lifecycle import Actor, queue_reporter_update
 from models import ContactPoint, OutboxMessage, Report, ReportEvent, ReportRoute
 from models.reports import OPEN_STATUSES
-from service.filing import alert_row
+from service.filing import alert_row, sent_to_entry
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ def reassign(session: Session, reference: str, point_id: int, actor: Actor, note
     session.add(ReportEvent(report_id=report.id, at=now, actor=actor.label, kind="reassigned",
                             from_status=report.status, to_status=report.status,
                             note=f"to {point.role}: {point.name}" + (f" — {note}" if note
-                                                                     else "")))
+                                                                     else ""),
+                            data={"to": sent_to_entry(point.role, point), "moved": moved,
+                                  **({"text": note} if note else {})}))
     report.unrouted = False
     report.updated_at = now
     queue_reporter_update(session, report, now, event="reassigned")

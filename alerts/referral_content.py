@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
+from alerts.skips import Problem
 from handlers.categories import AGE_BANDS, KINDS, label
 from handlers.i18n import Msg, PlaceName, Verbatim, msg
 from handlers.needs import need_label
@@ -24,19 +25,22 @@ from service.referral_messages import HOLDER_PURPOSE, SERVICE_PURPOSE
 PURPOSES = (SERVICE_PURPOSE, HOLDER_PURPOSE)
 
 
-def referral_problem(session: Session, row: OutboxMessage, report: Report) -> str | None:
+def referral_problem(session: Session, row: OutboxMessage,
+                     report: Report) -> Problem | None:
     """Say why a referral message must not go out, or None when it may."""
     referral_id = row.payload.get("referral_id")
     referral = session.get(Referral, referral_id) if isinstance(referral_id, int) else None
     if referral is None or referral.report_id != report.id:
-        return "malformed payload: no such referral of this report"
+        return Problem("malformed", "malformed payload: no such referral of this report")
     if row.purpose == SERVICE_PURPOSE and row.payload.get("event") == "new" \
             and referral.state != "sent":
-        return f"the referral was {referral.state} before the message went out"
+        return Problem("referral_moved_on",
+                       f"the referral was {referral.state} before the message went out")
     if not referral.service.active and row.purpose == SERVICE_PURPOSE:
-        return "the service is no longer active"
+        return Problem("service_inactive", "the service is no longer active")
     if is_opted_out(session, row.channel, row.address):
-        return f"the {row.channel} address takes no messages"
+        return Problem("point_opted_out" if row.purpose == HOLDER_PURPOSE else "service_opted_out",
+                       f"the {row.channel} address takes no messages")
     return None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
+from alerts.skips import Problem
 from handlers.categories import AGE_BANDS, DROPOUT_REASONS, KINDS, SEXES, category_label, label
 from handlers.i18n import N_, Msg, Verbatim, msg
 from models import Contact, ContactPoint, OutboxMessage, Report
@@ -43,25 +44,26 @@ def absorb_updates(session: Session, alert: OutboxMessage) -> int:
     return int(getattr(done, "rowcount", 0) or 0)
 
 
-def update_problem(session: Session, row: OutboxMessage) -> str | None:
+def update_problem(session: Session, row: OutboxMessage) -> Problem | None:
     """Say why an update must not be sent, or None when it may go."""
     point = session.get(ContactPoint, row.contact_point_id) if row.contact_point_id else None
     if point is None or not point.active:
-        return "the contact point is no longer active"
+        return Problem("point_inactive", "the contact point is no longer active")
     if is_opted_out(session, row.channel, row.address):
-        return f"the contact point's {row.channel} address takes no messages"
+        return Problem("point_opted_out",
+                       f"the contact point's {row.channel} address takes no messages")
     return None
 
 
-def notice_problem(session: Session, row: OutboxMessage) -> str | None:
+def notice_problem(session: Session, row: OutboxMessage) -> Problem | None:
     """Say why a notice to a reporter must not be sent, or None when it may go."""
     contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
     if contact is None:
-        return "the reporter's contact no longer exists"
+        return Problem("reporter_gone", "the reporter's contact no longer exists")
     if contact.opted_out:
-        return "the reporter opted out"
+        return Problem("reporter_opted_out", "the reporter opted out")
     if not isinstance(row.payload.get("text"), str) or not row.payload["text"].strip():
-        return "malformed payload: no text"
+        return Problem("malformed", "malformed payload: no text")
     return None
 
 

@@ -30,7 +30,7 @@ class Saved:
 
 def save_user(session: Session, email: str, password: str, role: str,
               municipality: str | None = None, report_roles: list[str] | None = None,
-              language: str = "sq") -> Saved:
+              language: str = "sq", name: str | None = None) -> Saved:
     """Create a user, or update the one with that e-mail (password, role, scope)."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
@@ -56,6 +56,8 @@ def save_user(session: Session, email: str, password: str, role: str,
     user.password_hash = generate_password_hash(password)
     user.role, user.municipality_id, user.report_roles = role, municipality_id, roles
     user.language, user.active, user.failed_logins, user.locked_until = language, True, 0, None
+    if name is not None:  # None keeps the name an update does not mention
+        user.name = " ".join(name.split())[:120]
     session.flush()
     return Saved(user.id, created)
 

@@ -114,7 +114,13 @@ class ReportRoute(Base):
 
 
 class ReportEvent(Base):
-    """One timestamped change to a report, with who made it: the audit trail."""
+    """One timestamped change to a report, with who made it: the audit trail.
+
+    `note` is the English line of the log, as the code wrote it (plus any note a person
+    typed). `data` holds the same facts as data, for the report page to say in the reader's
+    language: each kind's keys are listed in web/timeline.py. Events from before `data`
+    existed have it NULL; the page reads their notes instead (web/event_notes.py).
+    """
 
     __tablename__ = "report_events"
 
@@ -126,6 +132,7 @@ class ReportEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     report: Mapped[Report] = relationship(back_populates="events")
 

@@ -21,6 +21,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # How colleagues know the person ("Arta Krasniqi"); the timeline shows the e-mail without it.
+    name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))  # admin | coordinator | focal
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from handlers.types import AddToReport, Reply
 from models import ContactPoint, OutboxMessage, Report, ReportEvent, ReportRoute
-from service.filing import alert_row, delivery_address
+from service.filing import alert_row, delivery_address, sent_to_entry
 from service.routes import route_report
 
 FIELDS = ("category", "description", "anonymous", "callback_consent", "incomplete")
@@ -38,7 +38,8 @@ def add_to_report(session: Session, effect: AddToReport, contact_id: int,
         return effect.done
     session.add(ReportEvent(report_id=report.id, at=at, actor="reporter", kind="update",
                             from_status=report.status, to_status=report.status,
-                            note="added by the reporter: " + ", ".join(changed)))
+                            note="added by the reporter: " + ", ".join(changed),
+                            data={"fields": changed}))
     if "category" in changed:
         route_new_roles(session, report, at)
     told = [name for name in changed if name in TOLD or name.startswith("details.")]
@@ -107,7 +108,9 @@ def route_new_roles(session: Session, report: Report, at: datetime) -> None:
         session.add(ReportRoute(report_id=report.id, contact_point_id=point.id,
                                 role=target.role, created_at=at))
         session.add(ReportEvent(report_id=report.id, at=at, actor="system", kind="routing",
-                                note=f"{target.role}: {point.name} (the category changed)"))
+                                note=f"{target.role}: {point.name} (the category changed)",
+                                data={"routes": [sent_to_entry(target.role, point)],
+                                      "why": "category"}))
         if not report.simulated:
             session.add(OutboxMessage(**alert_row(report.id, report.reference, point,
                                                   target.role, at)))

@@ -50,12 +50,15 @@ def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
         connection.execute(insert(ATTACHMENTS), [
             {"report_id": report_id, "kind": "photo", "channel": channel, "file_id": file_id,
              "created_at": at} for file_id in draft.photos])
-    routes, alerts, note = _routing_rows(session, report_id, draft, at)
+    routes, alerts, note, sent_to = _routing_rows(session, report_id, draft, at)
     connection.execute(insert(EVENTS), [
         {"report_id": report_id, "at": at, "actor": "reporter", "kind": "status",
-         "from_status": None, "to_status": "received", "note": f"filed by {channel}"},
+         "from_status": None, "to_status": "received", "note": f"filed by {channel}",
+         "data": {"channel": channel, "urgent": draft.urgent,
+                  "incomplete": draft.incomplete}},
         {"report_id": report_id, "at": at, "actor": "system", "kind": "status",
-         "from_status": "received", "to_status": "routed", "note": note},
+         "from_status": "received", "to_status": "routed", "note": note,
+         "data": {"routes": sent_to, "unrouted": draft.routing.unrouted}},
     ])
     if routes:
         connection.execute(insert(ROUTES), routes)
@@ -64,12 +67,12 @@ def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
     return report_id
 
 
-def _routing_rows(session: Session, report_id: int, draft: Draft,
-                  at: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
-    """Return the route rows, one alert per role's first contact point, and the event note."""
+def _routing_rows(session: Session, report_id: int, draft: Draft, at: datetime) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]], str, list[dict[str, Any]]]:
+    """Return the route rows, one alert per role's first contact point, the note, the sent-to."""
     routes: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
-    alerted: list[str] = []
+    sent_to: list[dict[str, Any]] = []
     for target in draft.routing.targets:
         if not target.contact_point_ids:
             continue
@@ -80,11 +83,16 @@ def _routing_rows(session: Session, report_id: int, draft: Draft,
         routes.append({"report_id": report_id, "contact_point_id": point.id,
                        "role": target.role, "created_at": at})
         alerts.append(alert_row(report_id, draft.reference, point, target.role, at))
-        alerted.append(f"{target.role}: {point.name}")
-    note = "; ".join(alerted) or "no contact point"
+        sent_to.append(sent_to_entry(target.role, point))
+    note = "; ".join(f"{s['role']}: {s['name']}" for s in sent_to) or "no contact point"
     if draft.routing.unrouted:
         note = f"unrouted, national fallback ({note})"
-    return routes, alerts, note
+    return routes, alerts, note, sent_to
+
+
+def sent_to_entry(role: str, point: Any) -> dict[str, Any]:
+    """Return one contact point an event sent the report to, as the event's data keeps it."""
+    return {"role": role, "point": point.id, "name": point.name}
 
 
 def alert_row(report_id: int, reference: str, point: Any, role: str,

@@ -69,7 +69,9 @@ def join_report(session: Session, join: JoinReport, contact_id: int, channel: st
         return join.done  # their own report, or joined before: nothing is counted twice
     session.add(ReportFollower(report_id=report.id, contact_id=contact_id, created_at=at))
     report.confirmations = (report.confirmations or 0) + 1
-    session.add(ReportEvent(report_id=report.id, at=at, actor="reporter", kind="confirmation",
+    # "follower": not the reporter, and as anonymous to staff as any reporter.
+    session.add(ReportEvent(report_id=report.id, at=at, actor="follower", kind="confirmation",
                             from_status=report.status, to_status=report.status,
-                            note=f"confirmed by a second reporter ({channel})"))
+                            note=f"confirmed by a second reporter ({channel})",
+                            data={"channel": channel}))
     return join.done

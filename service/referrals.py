@@ -169,7 +169,11 @@ def _event(session: Session, report: Report, referral: Referral, service: Servic
            actor: Actor, now: datetime, words: str) -> None:
     """Record the referral's change on the report's timeline, with its actor."""
     note = service.name + (f" ({referral.need})" if referral.need else "")
+    data: dict[str, object] = {"referral": referral.id, "service": service.name,
+                               "need": referral.need}
+    if words:
+        data["text"] = words
     session.add(ReportEvent(report_id=report.id, at=now, actor=actor.label,
                             kind=f"referral_{referral.state}", from_status=report.status,
                             to_status=report.status,
-                            note=f"{note}: {words}" if words else note))
+                            note=f"{note}: {words}" if words else note, data=data))

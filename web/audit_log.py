@@ -7,12 +7,10 @@ logged (action "audit").
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
-from sqlalchemy import ColumnElement, and_, select, tuple_
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -20,8 +18,11 @@ from models import AuditEntry, Report, User
 from models.db import get_db
 from service.report_queries import local_midnight
 from web.audit import record
+from web.audit_words import ACTIONS as ACTION_WORDS
+from web.audit_words import Named, said_detail
 from web.auth import admin_required
 from web.filters import cursor_of, read_cursor, read_day
+from web.i18n import language
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100
@@ -52,14 +53,6 @@ def conditions(args: MultiDict[str, str]) -> list[ColumnElement[bool]]:
     return where
 
 
-def compact(detail: dict[str, Any] | None) -> str:
-    """Return an entry's detail as one line of JSON (keys sorted, letters as they are)."""
-    if not detail:
-        return ""
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(", ", ": "),
-                      default=str)
-
-
 @bp.get("/")
 @admin_required
 def index() -> str:
@@ -68,13 +61,15 @@ def index() -> str:
     filters = {k: v for k, v in args.items() if k != "before" and v}
     with get_db(current_app).transaction() as session:
         entries = list(session.scalars(
-            select(AuditEntry).where(and_(*conditions(args)))
+            select(AuditEntry).where(*conditions(args))
             .options(selectinload(AuditEntry.user))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(PAGE_SIZE + 1)))
         references = {row.id: row.reference for row in session.execute(
             select(Report.id, Report.reference).where(
                 Report.id.in_({e.report_id for e in entries if e.report_id is not None})))}
         users = list(session.scalars(select(User).order_by(User.email)))
+        named = Named.load(session, language(), ((e.action, e.detail or {}) for e in entries))
+        details = {e.id: said_detail(e.action, e.detail, named) for e in entries}
         record(session, g.user.id, "audit", filters=filters)
         page = entries[:PAGE_SIZE]
         more = {**filters, "before": cursor_of(page[-1].at, page[-1].id)} \
@@ -83,7 +78,7 @@ def index() -> str:
         actions = ACTIONS if not action or action in ACTIONS else (*ACTIONS, action)
         return render_template("audit/index.html", entries=page, references=references,
                                users=users, actions=actions, args=args, more=more,
-                               compact=compact)
+                               details=details, action_words=ACTION_WORDS)
 
 
 def init_app(app: Flask) -> None:

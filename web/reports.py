@@ -32,12 +32,14 @@ from service.report_queries import KINDS, overdue
 from web import get_settings
 from web.audit import record
 from web.auth import login_required
+from web.case_words import CHANNELS
 from web.filters import CATEGORIES, PAGE_SIZE, conditions, cursor_of, parse
-from web.i18n import by_name, language
+from web.i18n import by_name, language, text
 from web.referral_panel import referral_context
-from web.report_facts import detail_fact
+from web.report_facts import detail_facts
 from web.report_map import boundary_feature, located, map_data
 from web.scope import may_reassign_anywhere, visible
+from web.timeline import timeline
 
 bp = Blueprint("reports", __name__)
 DEADLINES_KEY = "sinjalizo.deadlines"
@@ -115,7 +117,8 @@ def _reporter(report: Report) -> str | None:
 
 def _targets(session: Session, user: User, report: Report) -> list[ContactPoint]:
     """Return the contact points the user may pass the report to."""
-    query = select(ContactPoint).where(ContactPoint.active).order_by(
+    query = select(ContactPoint).where(ContactPoint.active).options(
+        selectinload(ContactPoint.municipality)).order_by(
         ContactPoint.municipality_id, ContactPoint.role, ContactPoint.name)
     if not may_reassign_anywhere(user):
         query = query.where(ContactPoint.municipality_id == report.municipality_id)
@@ -132,8 +135,11 @@ def detail(reference: str) -> str:
         record(session, user.id, "view", report.id)
         routes = list(session.scalars(select(ReportRoute).where(
             ReportRoute.report_id == report.id).order_by(ReportRoute.id)))
+        events, sent_to = timeline(session, language(), report.kind,
+                                   list(report.events), routes)
         context: dict[str, Any] = {
-            "report": report, "routes": routes, "events": list(report.events),
+            "report": report, "sent_to": sent_to, "events": events,
+            "facts": detail_facts(report, text), "channel": CHANNELS.get(report.channel),
             "attachments": list(report.attachments), "reporter": _reporter(report),
             "category": category_label(report.kind, report.category),
             "statuses": STATUSES, "roles": ROLES, "close_reasons": CLOSE_REASONS,
@@ -168,7 +174,12 @@ def boundary(municipality_id: int) -> Response:
 DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
+def sentence(said: str) -> str:
+    """Begin a sentence with a capital, whoever it names first ("raportuesi" -> "Raportuesi")."""
+    return said[:1].upper() + said[1:]
+
+
 def init_app(app: Flask) -> None:
     """Serve the report pages."""
     app.register_blueprint(bp)
-    app.jinja_env.globals["detail_fact"] = detail_fact
+    app.jinja_env.filters["sentence"] = sentence

@@ -23,14 +23,17 @@ def user_group() -> None:
 @click.option("--roles", default="", help="A focal point's report roles, comma-separated, "
               "e.g. child_protection; default: its contact points' roles.")
 @click.option("--language", default="sq", type=click.Choice(("sq", "sr", "en")))
+@click.option("--name", default=None, help="The person's name, as colleagues know it "
+              "(shown on report timelines instead of the e-mail).")
 @click.pass_obj
 def add(obj: CliContext, email: str, password: str, role: str, municipality: str | None,
-        roles: str, language: str) -> None:
+        roles: str, language: str, name: str | None) -> None:
     """Create a dashboard user, or update the one with this e-mail."""
     wanted = [r.strip() for r in roles.split(",") if r.strip()] or None
     with migrated_transaction(obj) as session:
         try:
-            saved = save_user(session, email, password, role, municipality, wanted, language)
+            saved = save_user(session, email, password, role, municipality, wanted, language,
+                              name)
         except AccountError as error:
             raise click.ClickException(str(error)) from error
     verb = "Created" if saved.created else "Updated"
