@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
-from sqlalchemy import ColumnElement, and_, select, tuple_
+from sqlalchemy import ColumnElement, and_, select, true, tuple_
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -27,7 +27,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100
 # The actions the dashboard records. A fixed list, so the page never scans the whole log
 # for its distinct actions; an action typed into the address still filters.
-ACTIONS = ("list", "view", "status", "reassign", "attachment", "login", "login_failed",
+ACTIONS = ("list", "view", "status", "ask", "reassign", "attachment", "login", "login_failed",
            "login_locked", "stats", "export", "admin", "simulator", "audit")
 
 
@@ -68,7 +68,7 @@ def index() -> str:
     filters = {k: v for k, v in args.items() if k != "before" and v}
     with get_db(current_app).transaction() as session:
         entries = list(session.scalars(
-            select(AuditEntry).where(and_(*conditions(args)))
+            select(AuditEntry).where(and_(true(), *conditions(args)))
             .options(selectinload(AuditEntry.user))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(PAGE_SIZE + 1)))
         references = {row.id: row.reference for row in session.execute(
