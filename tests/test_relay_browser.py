@@ -7,10 +7,12 @@ reporters' Telegram chat id and phone numbers.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -47,12 +49,44 @@ def page() -> Iterator[Page]:
 
 
 class Seen(list[str]):
-    """The pages shown so far, as the browser rendered them."""
+    """The pages shown so far, as the browser rendered them, and their paths."""
+
+    def __init__(self) -> None:
+        """Start with no page seen."""
+        super().__init__()
+        self.paths: set[str] = set()
 
     def look(self, page: Page) -> None:
         """Keep the page shown now (after the navigation that led to it)."""
         page.wait_for_load_state()
         self.append(page.content())
+        self.paths.add(urlsplit(page.url).path)
+
+
+# Links a crawl does not follow: they sign out, switch language, act, or fetch a file.
+NOT_FOLLOWED = re.compile(r"/logout|/language/|/attachments/|/toggle|/code$|\.geojson$|/static/")
+MAX_PAGES = 150
+
+
+def crawl(page: Page, site: str, seen: Seen) -> None:
+    """Visit every page the signed-in user can reach by links from the start page, once each.
+
+    Pages are told apart by their path: a list's filters and later pages show the same rows
+    as the list itself does, in other orders.
+    """
+    queue, visited = [f"{site}/"], set[str]()
+    while queue and len(visited) < MAX_PAGES:
+        url = queue.pop(0)
+        path = urlsplit(url).path
+        if path in visited:
+            continue
+        visited.add(path)
+        page.goto(url)
+        seen.look(page)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            if href.startswith(site) and not NOT_FOLLOWED.search(urlsplit(href).path):
+                queue.append(href.split("#")[0])
+    assert len(visited) < MAX_PAGES, "the crawl stopped before it saw every page"
 
 
 def sign_in(page: Page, site: str, email: str) -> None:
@@ -106,14 +140,15 @@ def test_ask_answer_and_no_address_anywhere(site: str, page: Page, chat: Callabl
         page.reload()
         expect(page.locator(".timeline")).to_contain_text(answer)
         seen.look(page)
-    page.goto(f"{site}/reports")
-    seen.look(page)
+    crawl(page, site, seen)
 
     sign_in(page, site, "admin@example.org")
-    for path in ("/reports", f"/reports/{by_telegram}", f"/reports/{by_sms}",
-                 f"/reports/{child}", "/audit", "/audit?action=ask", "/stats"):
+    for path in (f"/reports/{by_telegram}", f"/reports/{by_sms}", f"/reports/{child}",
+                 "/audit?action=ask"):
         page.goto(site + path)
         seen.look(page)
+    crawl(page, site, seen)
+    assert {"/admin/", "/audit/", "/stats", "/simulator/"} <= seen.paths
     today = date.today()
     page.goto(f"{site}/stats?from={today - timedelta(days=30)}&to={today}")
     seen.look(page)

@@ -19,7 +19,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from alerts.worker import Worker, standard_worker
-from handlers.relay_texts import ANSWER_PASSED, ASK_PROMPT, ASK_SENT, QUESTION_NEXT
+from handlers.relay_texts import (
+    ANSWER_PASSED,
+    ASK_OPTED_OUT,
+    ASK_PROMPT,
+    ASK_SENT,
+    QUESTION_NEXT,
+)
 from locales import Catalogs
 from models import ContactPoint, Report, ReportEvent
 from models.db import Database, get_db
@@ -30,7 +36,7 @@ from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, running_fake
 from tests.test_dialogs import HAZARD_BY_SMS
 from tests.test_focal_points import phone_of
-from tests.test_sms_webhook import PUBLIC, SmsActions
+from tests.test_sms_webhook import PUBLIC, STOPPED, SmsActions
 from tests.test_sms_webhook import TOKEN as SMS_TOKEN
 from tests.test_telegram import HAZARD_BY_TELEGRAM, Updates, expects, play_webhook, post
 
@@ -124,6 +130,9 @@ def test_anonymous_telegram_reporter_asked_from_the_alert(channels: Channels,
     texts = play_webhook(channels.client, channels.telegram, channels.catalogs,
                          HAZARD_BY_TELEGRAM, reporter)
     reference = REFERENCE.findall(texts[-1])[-1]
+    with demo_db.session() as session:  # a hazard is always reported anonymously
+        assert session.scalars(select(Report.anonymous).where(
+            Report.reference == reference)).one()
     channels.deliver()  # the alert, its photo captioned, with its buttons, to the holder
     [alert] = [m for m in channels.telegram.sent("sendPhoto")
                if m["chat_id"] == str(HOLDER_CHAT)]
@@ -186,3 +195,18 @@ def holder_id(db: Database) -> int:
     with db.session() as session:
         return int(session.scalars(select(ContactPoint.id).where(
             ContactPoint.name == HOLDER)).one())
+
+
+def test_stop_ends_the_relay(channels: Channels, demo_db: Database) -> None:
+    """STOP after a question: it is never delivered, nothing is passed on, no more questions."""
+    channels.sms.replay(HAZARD_BY_SMS, SMS_REPORTER)
+    reference = REFERENCE.findall("\n".join(channels.sms.sent[-1]))[-1]
+    holder_phone = phone_of(demo_db, HOLDER)
+    channels.sms.replay([(f"PITAJ {reference} {QUESTION}", ASK_SENT.msgid)], holder_phone)
+    channels.sms.replay([("STOP", STOPPED)], SMS_REPORTER)
+    channels.deliver()
+    assert not [m for m in channels.twilio.messages if m["To"] == SMS_REPORTER]
+    channels.sms.replay([(f"ASK {reference} A është ende aty?", ASK_OPTED_OUT.msgid)],
+                        holder_phone)
+    assert [kind for kind, _actor, _note in timeline(demo_db, reference)] == ["question"]
+
