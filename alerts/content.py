@@ -120,6 +120,9 @@ def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
         yield msg("REOPENED: a reporter says it is still not fixed, a week after it was "
                   "resolved.")
         header = msg("Report {reference} reopened: {kind}, {category}")
+        if payload.get("words"):
+            yield msg("In the reporter's own words: {text}",
+                      text=Verbatim(str(payload["words"])))
     yield msg(header.msgid, reference=reference, kind=KINDS.get(report.kind, msg("Report")),
               category=category_label(report.kind, report.category))
     if report.incomplete:

@@ -27,6 +27,7 @@ from handlers.relay_texts import (
     FIXED_UNCLEAR,
 )
 from handlers.types import Reply
+from handlers.words import NO_WORDS, YES_WORDS, tokens
 from models import (
     Contact,
     ContactPoint,
@@ -46,6 +47,7 @@ AFTER = timedelta(days=7)  # asked this long after the hazard was resolved
 LATEST = timedelta(days=14)  # resolved longer ago (e.g. before an upgrade): not asked any more
 BATCH = 50
 CHANNELS = frozenset({"telegram", "sms"})
+BARE = ("", "yes", "no", "1", "2")  # a button's answer, or an option's number
 
 
 def ask_if_fixed(session: Session, now: datetime, translate: Translator) -> int:
@@ -111,31 +113,37 @@ def ask_one(session: Session, report: Report, now: datetime, translate: Translat
 
 
 def answer_fixed(session: Session, report: Report, row: ReporterQuestion,
-                 verdict: bool | None, now: datetime, language: str) -> Reply:
-    """Record YES as a confirmation, or reopen the hazard on NO; thank the person either way."""
+                 verdict: bool | None, now: datetime, language: str,
+                 said: str = "") -> Reply:
+    """Record YES as a confirmation, or reopen the hazard on NO; thank the person either way.
+
+    What they wrote (`said`) goes with it, for the holder: "jo, gropa u zgjerua" says more
+    than NO. A button's or a bare word's yes/no adds nothing and is left out.
+    """
     about = subject(report)
     if verdict is None:
         return Reply((msg(FIXED_UNCLEAR.msgid, reference=Verbatim(report.reference)),))
     row.answer, row.answered_at = ("yes" if verdict else "no"), now
+    words = "" if " ".join(tokens(said)) in (*BARE, *YES_WORDS, *NO_WORDS) else said.strip()
     if verdict:
         session.add(ReportEvent(report_id=report.id, at=now, actor="reporter",
                                 kind="fixed_confirmed", from_status=report.status,
-                                to_status=report.status, note=""))
+                                to_status=report.status, note=words))
         return Reply((msg(FIXED_THANKS.msgid, report=about),))
     if report.status == "resolved":
         change_status(session, report.reference, Actor("reporter"), "reopened",
-                      now=now)
-        alert_again(session, report, now)
+                      note=words, now=now)
+        alert_again(session, report, now, words)
     if report.status != "reopened":
         session.add(ReportEvent(report_id=report.id, at=now, actor="reporter",
                                 kind="not_fixed", from_status=report.status,
-                                to_status=report.status, note=""))
+                                to_status=report.status, note=words))
         return Reply((msg(FIXED_NOTED.msgid, report=about),))
     who = holder(session, report, report.status, "status", language)
     return Reply((msg(FIXED_REOPENED.msgid, report=about, who=who),))
 
 
-def alert_again(session: Session, report: Report, now: datetime) -> None:
+def alert_again(session: Session, report: Report, now: datetime, words: str = "") -> None:
     """Alert the contact points holding a reopened report; route it afresh if none is active."""
     held = session.execute(
         select(ContactPoint, ReportRoute.role)
@@ -146,7 +154,7 @@ def alert_again(session: Session, report: Report, now: datetime) -> None:
     for point, role in held:
         if point.id not in alerted:
             alerted.add(point.id)
-            session.add(OutboxMessage(**reopened_alert(report, point, role, now)))
+            session.add(OutboxMessage(**reopened_alert(report, point, role, now, words)))
     if alerted:
         return
     routing = route_report(session, report.kind, report.category, report.urgent,
@@ -160,13 +168,14 @@ def alert_again(session: Session, report: Report, now: datetime) -> None:
                                 role=target.role, created_at=now))
         session.add(ReportEvent(report_id=report.id, at=now, actor="system", kind="routing",
                                 note=f"{target.role}: {chosen.name}"))
-        session.add(OutboxMessage(**reopened_alert(report, chosen, target.role, now)))
+        session.add(OutboxMessage(**reopened_alert(report, chosen, target.role, now, words)))
 
 
-def reopened_alert(report: Report, point: ContactPoint, role: str,
-                   now: datetime) -> dict[str, object]:
+def reopened_alert(report: Report, point: ContactPoint, role: str, now: datetime,
+                   words: str = "") -> dict[str, object]:
     """Return the outbox row alerting a contact point that a hazard was reopened."""
     row = alert_row(report.id, report.reference, point, role, now)
-    row["payload"] = {"event": "reopened", "reference": report.reference, "role": role}
+    row["payload"] = {"event": "reopened", "reference": report.reference, "role": role,
+                      "words": words}
     return row
 

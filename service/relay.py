@@ -208,7 +208,8 @@ def answer_question(session: Session, effect: AnswerQuestion, contact_id: int, n
     if report is None or row is None:
         return Reply((msg(NO_QUESTION.msgid, reference=Verbatim(effect.reference)),))
     if row.kind == "fixed":
-        return answer_fixed(session, report, row, effect.verdict, now, language)
+        return answer_fixed(session, report, row, effect.verdict, now, language,
+                            effect.text)
     text = effect.text.strip()
     if not text:
         return Reply((WRITTEN_ONLY,))

@@ -98,6 +98,7 @@ def test_asked_a_week_later_no_reopens_and_yes_is_counted(
     [again] = [m for m in senders["sms"].sent if m.address == holder and m.purpose == "alert"
                and m.payload.get("event") == "reopened"]
     assert reference in again.text and REPORTER not in again.text
+    assert "jo, ende është aty" in again.text  # in the reporter's words, for the holder
     worker.run_ticks()  # reopened, not resolved: nobody is asked again
     assert len(rows_of(demo_db, "fixed_check")) == 2
 
@@ -114,8 +115,9 @@ def test_asked_a_week_later_no_reopens_and_yes_is_counted(
         steps = session.scalars(select(ReportEvent.to_status).join(Report).where(
             Report.reference == reference, ReportEvent.kind == "status")
             .order_by(ReportEvent.id)).all()
-        assert session.scalars(select(ReportEvent.actor).where(
-            ReportEvent.to_status == "reopened")).one() == "reporter"
+        reopened = session.scalars(select(ReportEvent).where(
+            ReportEvent.to_status == "reopened")).one()
+        assert (reopened.actor, reopened.note) == ("reporter", "jo, ende është aty")
     assert kinds.count("fixed_check") == 2 and kinds.count("fixed_confirmed") == 1
     assert steps[-4:] == ["resolved", "reopened", "acknowledged", "resolved"]
     with demo_db.session() as session:
