@@ -17,7 +17,13 @@ from alerts.referral_content import PURPOSES as REFERRAL_PURPOSES
 from alerts.referral_content import referral_lines, referral_problem
 from alerts.reporter import holder, update_text
 from alerts.skips import Problem
-from alerts.updates import absorb_updates, notice_problem, update_lines, update_problem
+from alerts.updates import (
+    absorb_updates,
+    answer_lines,
+    notice_problem,
+    update_lines,
+    update_problem,
+)
 from handlers.categories import (
     AGE_BANDS,
     DROPOUT_REASONS,
@@ -39,7 +45,10 @@ WHY_STOPPED = {  # how an address comes to take no messages, per channel, for th
     "telegram": "the chat blocked the bot",
 }
 
-ALERT_EVENTS = ("new_report", "escalation")
+ALERT_EVENTS = ("new_report", "escalation", "reopened")
+# Messages to a reporter written when queued (the text is in the payload): a notice, a
+# question relayed from a focal point, "is it really fixed?".
+NOTICES = ("reporter_notice", "relay_question", "fixed_check")
 FINISHED = ("resolved", "closed")
 CLOSE_REASONS: dict[str, Msg] = {  # the dashboard's choices when closing a report
     "duplicate": msg("Duplicate: already reported"),
@@ -67,14 +76,15 @@ def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
             "malformed", "malformed payload: the reference does not match"))
     if row.purpose == "reporter_update":
         return _reporter_update(session, row, report, catalogs)
-    if row.purpose == "reporter_notice":
+    if row.purpose in NOTICES:
         problem = notice_problem(session, row)
         return _skip(session, row, problem) if problem else str(payload.get("text") or "")
-    if row.purpose == "report_update":
+    if row.purpose in ("report_update", "relay_answer"):
         problem = update_problem(session, row)
         if problem is not None:
             return _skip(session, row, problem)
-        lines = update_lines(report, payload, settings.public_base_url)
+        lines = (answer_lines if row.purpose == "relay_answer" else update_lines)(
+            report, payload, settings.public_base_url)
         return "\n".join(catalogs(line, row.language) for line in lines)
     if row.purpose in REFERRAL_PURPOSES:
         return _referral(session, row, report, catalogs, settings)
@@ -117,8 +127,15 @@ def alert_lines(report: Report, payload: dict[str, Any], base_url: str,
         yield msg("URGENT")
     if payload.get("event") == "escalation":
         yield WHY_ESCALATED.get(str(payload.get("why")), WHY_ESCALATED["deadline"])
-    yield msg("New report {reference}: {kind}, {category}", reference=reference,
-              kind=KINDS.get(report.kind, msg("Report")),
+    header = msg("New report {reference}: {kind}, {category}")
+    if payload.get("event") == "reopened":
+        yield msg("REOPENED: a reporter says it is still not fixed, a week after it was "
+                  "resolved.")
+        header = msg("Report {reference} reopened: {kind}, {category}")
+        if payload.get("words"):
+            yield msg("In the reporter's own words: {text}",
+                      text=Verbatim(str(payload["words"])))
+    yield msg(header.msgid, reference=reference, kind=KINDS.get(report.kind, msg("Report")),
               category=category_label(report.kind, report.category))
     if report.incomplete:
         yield msg("Filed before the reporter answered every question; anything they add "

@@ -9,8 +9,10 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.focal_actions import TAKEN_UP as TAKEN_UP
+from handlers.focal_actions import TRANSITIONS as TRANSITIONS
+from handlers.focal_actions import decide as decide
 from models import (
-    CLOSE_REASONS,
     Contact,
     OutboxMessage,
     Report,
@@ -19,18 +21,11 @@ from models import (
     ReportRoute,
 )
 
-ActorKind = Literal["contact_point", "staff", "system", "service"]
+ActorKind = Literal["contact_point", "staff", "system", "service", "reporter"]
 RefusalReason = Literal["not_found", "not_allowed", "reason_required"]
-# Where each open status may go. Closing (duplicate, not actionable, referred) is allowed
-# before any work starts, since a duplicate is usually spotted on first reading.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "received": frozenset({"acknowledged", "closed"}),
-    "routed": frozenset({"acknowledged", "closed"}),
-    "acknowledged": frozenset({"in_progress", "resolved", "closed"}),
-    "in_progress": frozenset({"resolved", "closed"}),
-}
-# Statuses at or past acknowledgement: a late "OK" from a second contact point changes nothing.
-TAKEN_UP = frozenset({"acknowledged", "in_progress", "resolved", "closed"})
+# The transitions, and `decide` over them, live with the focal action table in
+# handlers/focal_actions.py: one statement of what may become what.
+
 # The changes a reporter is told about.
 REPORTER_TOLD = frozenset({"acknowledged", "resolved", "closed"})
 
@@ -70,22 +65,15 @@ class Refused:
     status: str | None = None
 
 
-def decide(current: str, target: str, reason: str | None) -> RefusalReason | Literal["ok", "noop"]:
-    """Decide whether `current` may become `target`: "ok", "noop", or why not."""
-    if target == current or (target == "acknowledged" and current in TAKEN_UP):
-        return "noop"
-    if target not in TRANSITIONS.get(current, frozenset()):
-        return "not_allowed"
-    if target == "closed" and reason not in CLOSE_REASONS:
-        return "reason_required"
-    return "ok"
-
-
 def may_change(actor: Actor, routed_point_ids: set[int]) -> bool:
-    """Tell whether the actor may touch a report routed to these contact points."""
+    """Tell whether the actor may touch a report routed to these contact points.
+
+    A reporter only reopens a report (see `change_status`), through the service that
+    checked it is theirs; no chat word makes them an actor.
+    """
     if actor.kind == "contact_point":
         return actor.id is not None and actor.id in routed_point_ids
-    return actor.kind in ("staff", "system")
+    return actor.kind in ("staff", "system", "reporter")
 
 
 def change_status(session: Session, reference: str, actor: Actor, to_status: str, *,
@@ -96,7 +84,8 @@ def change_status(session: Session, reference: str, actor: Actor, to_status: str
                             .with_for_update())
     points = set() if report is None else set(session.scalars(
         select(ReportRoute.contact_point_id).where(ReportRoute.report_id == report.id)))
-    if report is None or not may_change(actor, {p for p in points if p is not None}):
+    if report is None or not may_change(actor, {p for p in points if p is not None}) or (
+            actor.kind == "reporter" and to_status != "reopened"):
         # The same answer as for a reference that does not exist: no probing of references.
         return Refused(reference, "not_found")
     current = report.status
@@ -119,8 +108,12 @@ def _apply(session: Session, report: Report, to_status: str, reason: str | None,
     """Set the new status and its timestamps; acknowledging stops every escalation."""
     report.status = to_status
     report.updated_at = now
+    if to_status == "reopened":
+        # Not resolved any more; the first acknowledgement stays, for the response times.
+        report.resolved_at = None
+        return
     if to_status == "acknowledged":
-        report.acknowledged_at = now
+        report.acknowledged_at = report.acknowledged_at or now
         for route in session.scalars(select(ReportRoute).where(
                 ReportRoute.report_id == report.id,
                 ReportRoute.state.in_(("alerted", "exhausted")))):

@@ -112,6 +112,11 @@ def holder(session: Session, report: Report, status: str, event: str,
             point = route.contact_point
     if point is None:
         return recipient("national", None)
+    return named(point, report, language)
+
+
+def named(point: ContactPoint, report: Report, language: str) -> Msg:
+    """Name a contact point as the reporter reads it: its role and municipality, no person."""
     place = point.municipality or (report.municipality if point.role != "national" else None)
     return recipient(point.role, place.code if place else None,
                      place.name(language) if place else None)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from alerts.skips import Problem
 from handlers.categories import AGE_BANDS, DROPOUT_REASONS, KINDS, SEXES, category_label, label
 from handlers.i18n import N_, Msg, Verbatim, msg
+from handlers.relay_texts import FORWARD_HEAD, FORWARD_LINK
 from models import Contact, ContactPoint, OutboxMessage, Report
 from models.optout import is_opted_out
 
@@ -67,7 +68,8 @@ def notice_problem(session: Session, row: OutboxMessage) -> Problem | None:
     return None
 
 
-def update_lines(report: Report, payload: dict[str, Any], base_url: str) -> Iterator[Msg]:
+def update_lines(report: Report, payload: dict[str, Any],
+                 base_url: str) -> Iterator[Msg | Verbatim]:
     """Yield an update's lines: which report, then what the reporter added."""
     reference = Verbatim(report.reference)
     if report.urgent:
@@ -81,6 +83,19 @@ def update_lines(report: Report, payload: dict[str, Any], base_url: str) -> Iter
         yield msg("The reporter has answered every question.")
     link = f"{base_url.rstrip('/')}/reports/{report.reference}"
     yield msg("Details: {link}", link=Verbatim(link))
+
+
+def answer_lines(report: Report, payload: dict[str, Any],
+                 base_url: str) -> Iterator[Msg | Verbatim]:
+    """Yield a reporter's answer as its holders read it: the question, the answer, the link.
+
+    Nothing says who the reporter is: the answer is in their own words, nothing more.
+    """
+    yield msg(FORWARD_HEAD.msgid, reference=Verbatim(report.reference),
+              question=Verbatim(str(payload.get("question") or "")))
+    yield Verbatim(f"\u201c{payload.get('answer') or ''}\u201d")
+    link = f"{base_url.rstrip('/')}/reports/{report.reference}"
+    yield msg(FORWARD_LINK.msgid, link=Verbatim(link))
 
 
 def added_lines(report: Report, fields: list[str]) -> Iterator[Msg]:

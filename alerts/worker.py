@@ -117,12 +117,13 @@ def standard_worker(settings: Settings, db: Database, *,
     from alerts.escalation import escalate_due, escalate_now
     from service.deadlines import in_effect
     from service.expiry import file_abandoned
+    from service.fixed_check import ask_if_fixed
     from service.setup import build_conversations
 
     deadlines = Deadlines.load(settings.escalation_file or None)
-    catalogs = catalogs or Catalogs.load()
-    render = partial(prepare, catalogs=catalogs, settings=settings)
-    conversations = build_conversations(db, settings, catalogs=catalogs)
+    loaded = catalogs or Catalogs.load()
+    render = partial(prepare, catalogs=loaded, settings=settings)
+    conversations = build_conversations(db, settings, catalogs=loaded)
 
     def check(session: Session, now: datetime) -> None:
         """Escalate every alert left unacknowledged past its deadline (as set right now)."""
@@ -132,5 +133,9 @@ def standard_worker(settings: Settings, db: Database, *,
         """File what conversations left unanswered hold (a child at risk): nothing is lost."""
         file_abandoned(session, now, conversations)
 
-    return build_worker(settings, db, ticks=(check, abandoned), senders=senders, clock=clock,
-                        prepare=render, on_permanent=escalate_now)
+    def fixed(session: Session, now: datetime) -> None:
+        """Ask, a week after a hazard was resolved, whether it is really fixed."""
+        ask_if_fixed(session, now, loaded)
+
+    return build_worker(settings, db, ticks=(check, abandoned, fixed), senders=senders,
+                        clock=clock, prepare=render, on_permanent=escalate_now)

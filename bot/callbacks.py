@@ -1,9 +1,12 @@
-"""A focal point's press on an alert's button (Pranoj / Në proces / Zgjidhur), checked and applied.
+"""A focal point's press on an alert's button, translated to the focal action table.
 
-The adapter passes the callback query's chat and data; `handle_button` returns the text for
-`answerCallbackQuery` and, when the report changed, the status line for the alert message:
-`edited_alert(original_text, status_line)` puts it under the alert's text for
-`editMessageText` (a second press replaces the line instead of stacking another).
+The buttons are the table's (handlers/focal_actions.py): Pranoj / Në proces / Zgjidhur,
+and "Pyet raportuesin" on a row of its own. The adapter passes the callback query's chat and
+data; `handle_button` returns the text for `answerCallbackQuery` and, when the report
+changed, the status line for the alert message: `edited_alert(original_text, status_line)`
+puts it under the alert's text for `editMessageText` (a second press replaces the line
+instead of stacking another). "Ask the reporter" answers with a prompt instead: the chat's
+next message is the question (service/relay.py).
 """
 
 from __future__ import annotations
@@ -15,28 +18,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.lifecycle import Actor, Refused, StatusChange, change_status
 from handlers.categories import STATUSES
 from handlers.flow import Translator
+from handlers.focal import NOT_FOUND as NOT_FOUND
+from handlers.focal import UNCHANGED as UNCHANGED
+from handlers.focal_actions import FINAL as FINAL
+from handlers.focal_actions import FocalAction, by_button
 from handlers.i18n import Msg, Verbatim, When, msg
 from locales import Catalogs
-from models import ContactPoint, Report, ReportRoute
+from models import ContactPoint
+from service.focal import act_as_points
+from service.relay import start_asking
 
-# The button's action and the statuses it passes through: a press on "in progress" or
-# "resolved" takes the report up first, as the focal point obviously has.
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "ack": ("acknowledged",),
-    "proc": ("acknowledged", "in_progress"),
-    "done": ("acknowledged", "resolved"),
-}
-DATA = re.compile(r"^(ack|proc|done):(R-[0-9A-Z]{4,10})$")
+DATA = re.compile(r"^([a-z]{2,8}):(R-[0-9A-Z]{4,10})$")
 MARK = "\n\n— "  # what starts the status line under an alert's text
 NOT_UNDERSTOOD = msg("This button is not valid any more. Please use the latest message.")
-NOT_FOUND = msg("I found no report {reference} assigned to you. Please check the reference.")
-UNCHANGED = msg("Report {reference} is already: {status}.")
 NOW = msg("Report {reference} is now: {status}.")
 STATUS_LINE = msg("{status}: {name}, {when}")
-FINAL = frozenset({"resolved", "closed"})  # no buttons are left on an alert in these states
 
 
 @dataclass(frozen=True)
@@ -48,6 +46,7 @@ class Press:
     reference: str = ""
     status: str = ""
     language: str = "sq"
+    prompt: str | None = None  # a message to send the chat (the question's prompt)
 
 
 def handle_button(session: Session, chat_id: str, data: str, now: datetime, *,
@@ -57,55 +56,46 @@ def handle_button(session: Session, chat_id: str, data: str, now: datetime, *,
     `catalogs` should be the adapter's own; without it the catalogs are loaded per call.
     """
     translate: Translator = catalogs if catalogs is not None else Catalogs.load()
-    points = list(session.scalars(select(ContactPoint).where(
+    points = list(session.scalars(select(ContactPoint.id).where(
         ContactPoint.telegram_chat_id == str(chat_id), ContactPoint.active)
         .order_by(ContactPoint.id)))
-    language = points[0].language if points else "sq"
+    first = session.get(ContactPoint, points[0]) if points else None
+    language = first.language if first is not None else "sq"
     parsed = DATA.match(data.strip()) if isinstance(data, str) else None
-    if parsed is None:
+    action = by_button(parsed.group(1)) if parsed is not None else None
+    if parsed is None or action is None:
         return Press(translate(NOT_UNDERSTOOD, language), language=language)
-    action, reference = parsed.group(1), parsed.group(2)
-    point = _routed_point(session, points, reference)
-    if point is None:
+    reference = parsed.group(2)
+    if action.kind == "ask":
+        asked = start_asking(session, "telegram", str(chat_id), points, reference, now,
+                             translate)
+        return Press(asked.answer[:200], reference=reference, language=asked.language,
+                     prompt=asked.prompt)
+    return _status_press(session, points, reference, action, now, translate, language)
+
+
+def _status_press(session: Session, points: list[int], reference: str, action: FocalAction,
+                  now: datetime, translate: Translator, language: str) -> Press:
+    """Apply a status button and word the answer and the alert's status line."""
+    acted = act_as_points(session, points, reference, action, now=now)
+    if acted.point is None:
         return Press(translate(Msg(NOT_FOUND.msgid, {"reference": Verbatim(reference)}),
                                language), language=language)
-    language = point.language
-    actor = Actor("contact_point", point.id, point.name)
-    changed: StatusChange | None = None
-    status = ""
-    for target in ACTIONS[action]:
-        result = change_status(session, reference, actor, target, now=now)
-        if isinstance(result, Refused):
-            status = result.status or status
-            break
-        status = result.to_status
-        if result.changed:
-            changed = result
-    if changed is None:
-        return Press(translate(_with(UNCHANGED, reference, status), language),
-                     reference=reference, status=status, language=language)
-    answer = translate(_with(NOW, reference, status), language)
-    line = translate(Msg(STATUS_LINE.msgid, {"status": STATUSES[status],
-                                             "name": Verbatim(point.name), "when": When(now)}),
-                     language)
-    return Press(answer, line, reference, status, language)
+    language = acted.point.language
+    if acted.outcome != "changed":
+        return Press(translate(_with(UNCHANGED, reference, acted.status), language),
+                     reference=reference, status=acted.status, language=language)
+    answer = translate(_with(NOW, reference, acted.status), language)
+    line = translate(Msg(STATUS_LINE.msgid, {"status": STATUSES[acted.status],
+                                             "name": Verbatim(acted.point.name),
+                                             "when": When(now)}), language)
+    return Press(answer, line, reference, acted.status, language)
 
 
 def _with(message: Msg, reference: str, status: str) -> Msg:
     """Fill a reference and a status into a message."""
     return Msg(message.msgid, {"reference": Verbatim(reference),
                                "status": STATUSES.get(status, Verbatim(status))})
-
-
-def _routed_point(session: Session, points: list[ContactPoint],
-                  reference: str) -> ContactPoint | None:
-    """Return the first of the chat's contact points that the report was routed to."""
-    if not points:
-        return None
-    routed = set(session.scalars(
-        select(ReportRoute.contact_point_id).join(Report, Report.id == ReportRoute.report_id)
-        .where(Report.reference == reference)))
-    return next((p for p in points if p.id in routed), None)
 
 
 def edited_alert(original: str, status_line: str, limit: int = 4096) -> str:

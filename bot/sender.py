@@ -5,8 +5,10 @@ asynchronous `Bot` in `asyncio.run`: the dispatcher is synchronous and threaded,
 blocking POST per message needs no event loop. The URL is TELEGRAM_API_BASE + token + method,
 as PTB's own `base_url` builds it, so the same local fake serves the tests.
 
-Alerts (and escalations) carry an inline keyboard Pranoj / Në proces / Zgjidhur whose
-callback data is "ack:R-…", "proc:R-…" and "done:R-…" (see bot/callbacks.py). For a report
+Alerts (and escalations) carry the focal action table's buttons (handlers/focal_actions.py):
+Pranoj / Në proces / Zgjidhur, whose callback data is "ack:R-…", "proc:R-…" and "done:R-…",
+and "Pyet raportuesin" ("ask:R-…") on a second row (see bot/callbacks.py). A question "is it
+really fixed?" to a reporter carries Yes / No buttons, answered by the engine. For a report
 with a photo, the alert is the first photo with the text as its caption (one message, so a
 retry cannot send the photo twice); a text too long for a caption goes first and the photo
 follows it once, best effort. The `provider_id` is the message_id of the message with the
@@ -25,8 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
+from bot.adapter import OPTION_PREFIX
 from handlers.flow import Translator
-from handlers.i18n import Msg, msg
+from handlers.focal_actions import buttons
+from handlers.relay import FIXED_CHOICES
 from locales import Catalogs
 from models import Attachment, Report
 from models.db import Database
@@ -40,12 +44,7 @@ SEND_TIMEOUT = 10.0  # seconds; far below the dispatcher's lease, so a hung send
 TEXT_LIMIT = 4096  # Telegram's limit on one message's text
 CAPTION_LIMIT = 1024  # and on a photo's caption
 ALERT_PURPOSES = frozenset({"alert", "escalation"})
-# The buttons of an alert, in order: callback prefix and label.
-BUTTONS: tuple[tuple[str, Msg], ...] = (
-    ("ack", msg("Acknowledge")),
-    ("proc", msg("In progress")),
-    ("done", msg("Resolved")),
-)
+FIXED_CHECK = "fixed_check"
 
 
 class Failure(Exception):
@@ -59,9 +58,18 @@ class Failure(Exception):
 
 def keyboard(reference: str, language: str, catalogs: Translator) -> dict[str, Any]:
     """Return the inline keyboard of an alert, its labels in `language`."""
-    row = [{"text": catalogs(label, language), "callback_data": f"{prefix}:{reference}"}
-           for prefix, label in BUTTONS]
-    return {"inline_keyboard": [row]}
+    return {"inline_keyboard": [
+        [{"text": catalogs(action.label, language),
+          "callback_data": f"{action.button}:{reference}"} for action in row]
+        for row in buttons()]}
+
+
+def fixed_keyboard(reference: str, language: str, catalogs: Translator) -> dict[str, Any]:
+    """Return the Yes / No buttons under "is it really fixed?" (option presses of the engine)."""
+    return {"inline_keyboard": [[
+        {"text": catalogs(choice.label, language),
+         "callback_data": f"{OPTION_PREFIX}fixed:{choice.key}:{reference}"}
+        for choice in FIXED_CHOICES]]}
 
 
 def classify(status: int, body: Any) -> Sent | RetryLater | Permanent:
@@ -121,6 +129,9 @@ class TelegramSender:
         text = message.text[:TEXT_LIMIT]
         fields: dict[str, Any] = {"chat_id": message.address, "text": text}
         reference = message.payload.get("reference")
+        if message.purpose == FIXED_CHECK and isinstance(reference, str):
+            fields["reply_markup"] = fixed_keyboard(reference, message.language,
+                                                    self.catalogs())
         if message.purpose not in ALERT_PURPOSES or not isinstance(reference, str):
             return self._required("sendMessage", fields)
         fields["reply_markup"] = keyboard(reference, message.language, self.catalogs())

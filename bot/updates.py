@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.adapter import OPTION_PREFIX, send_parameters, share_label, to_inbound
 from bot.callbacks import FINAL, Press, edited_alert, handle_button
 from bot.linking import link_chat
 from bot.sender import CAPTION_LIMIT, TEXT_LIMIT, keyboard
 from handlers.language import from_hint
+from handlers.relay import ASK_CANCEL
+from handlers.relay_texts import CANCEL_LABEL
 from handlers.types import TeacherInfo
 from service.conversation import Conversations, Turn
 
@@ -110,6 +112,11 @@ def alert_press(conversations: Conversations, query: CallbackQuery,
                               catalogs=conversations.translate)
     calls = [Call("answerCallbackQuery", {"callback_query_id": query.id,
                                           "text": press.answer[:200]})]
+    if press.prompt is not None:
+        cancel = InlineKeyboardButton(conversations.translate(CANCEL_LABEL, press.language),
+                                      callback_data=OPTION_PREFIX + ASK_CANCEL)
+        calls.append(Call("sendMessage", {"chat_id": chat_id, "text": press.prompt,
+                                          "reply_markup": InlineKeyboardMarkup([[cancel]])}))
     if press.line is not None and isinstance(message, Message):
         edit = edited_message(conversations, message, press)
         if edit is not None:

@@ -120,6 +120,7 @@ STATUSES: dict[str, Msg] = {
     "in_progress": msg("being handled"),
     "resolved": msg("resolved"),
     "closed": msg("closed"),
+    "reopened": msg("reopened: not fixed yet"),
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from handlers import confirm, dropout, find_help, language, menu, status
+from handlers import confirm, dropout, find_help, language, menu, relay, status
 from handlers.dropout_line import Flag, read_line
 from handlers.expiry import expire, expired
 from handlers.flow import Accept, Context, Flow, Outcome, Reject, State, Stay, Translator
@@ -20,7 +20,17 @@ from handlers.i18n import Msg, Verbatim, msg
 from handlers.keywords import Command, command_of
 from handlers.referral_words import referral_action
 from handlers.steps import pick
-from handlers.types import ChangeStatus, Effect, FileReport, Inbound, Reply, SetLanguage, World
+from handlers.types import (
+    AskReporter,
+    ChangeStatus,
+    Effect,
+    FileReport,
+    Inbound,
+    Refer,
+    Reply,
+    SetLanguage,
+    World,
+)
 
 log = logging.getLogger(__name__)
 TIMEOUT = timedelta(minutes=30)
@@ -59,26 +69,40 @@ def _arrive(state: State, inbound: Inbound) -> tuple[State, tuple[Effect, ...]]:
 
 
 def _dispatch(state: State, ctx: Context) -> Outcome:
-    """Send the message where it belongs: an aside, a command, a one-liner, the menu, a step."""
+    """Send the message where it belongs: an aside, a command, a one-liner, the menu, a step.
+
+    A question relayed to or from this address is an aside too (handlers/relay.py).
+    """
     if state.aside == "language":
         state = replace(state, aside=None)
         picked = language.chosen_language(ctx)
         if picked:
             return _set_language(state, ctx, picked)
+    state = relay.settle(state, ctx.now)
+    asked = relay.asking_turn(state, ctx)
+    if asked is not None:
+        return asked
     command = _command(ctx.inbound)
     if command is not None:
-        return _run_command(state, ctx, command)
+        cancelled = relay.cancel_turn(state, ctx) if command.name == "cancel" else None
+        return cancelled or _run_command(state, ctx, command)
     action = _focal_action(ctx)
     if action is not None:
         # The person's own conversation stays where it was; the service answers the action.
         return Outcome(state, (), (action,))
     referral = referral_action(ctx)
     if referral is not None:
-        # Likewise a referral (REFERO R-…) or a service's answer to one (PRANOHET R-…).
+        # Likewise a service's answer to a referral (PRANOHET R-…).
         return Outcome(state, (), (referral,))
+    answered = relay.explicit_turn(state, ctx)
+    if answered is not None:
+        return answered
     flag = _one_line_flag(state, ctx)
     if flag is not None:
         return _take_flag(state, ctx, flag)
+    answered = relay.next_turn(state, ctx)
+    if answered is not None:
+        return answered
     flow = FLOWS.get(state.flow or "")
     if flow is None:
         return _idle(state, ctx)
@@ -96,8 +120,8 @@ def _command(inbound: Inbound) -> Command | None:
     return command_of(inbound.text)
 
 
-def _focal_action(ctx: Context) -> ChangeStatus | None:
-    """Return a focal point's action on a report (OK R-…), only from a contact point's address."""
+def _focal_action(ctx: Context) -> ChangeStatus | AskReporter | Refer | None:
+    """Return a focal point's action on a report (OK, PYET, REFERO R-…), from a contact point."""
     inbound = ctx.inbound
     if inbound.kind != "text" or inbound.option is not None:
         return None

@@ -40,6 +40,10 @@ class State:
     filed: str | None = None  # the reference filed before the flow ended (a child in danger)
     filed_with: tuple[str, ...] = ()  # the answers it was filed with: no going back on them
     told: bool = False  # the person was told that what they said will reach someone
+    # Asides kept across flows (handlers/relay.py): a question relayed to this reporter
+    # that their next message may answer, and a focal point's question being written.
+    relay: dict[str, Any] = field(default_factory=dict)
+    asking: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return the state as plain JSON for the database."""
@@ -48,6 +52,7 @@ class State:
             "answers": self.answers, "pending": self.pending, "editing": self.editing,
             "aside": self.aside, "last_at": self.last_at, "known": self.known,
             "filed": self.filed, "filed_with": list(self.filed_with), "told": self.told,
+            "relay": self.relay, "asking": self.asking,
         }
 
     @classmethod
@@ -70,10 +75,12 @@ class State:
             filed_with=tuple(str(name) for name in data.get("filed_with") or ()
                              if isinstance(name, str)),
             told=bool(data.get("told")),
+            relay=_mapping(data.get("relay")),
+            asking=_mapping(data.get("asking")),
         )
 
     def idle(self) -> State:
-        """Return this state with no active flow (language and greeting kept)."""
+        """Return this state with no active flow (language, greeting and asides kept)."""
         return replace(self, flow=None, step=None, answers={}, pending={}, editing=False,
                        aside=None, filed=None, filed_with=(), told=False)
 

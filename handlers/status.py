@@ -16,6 +16,7 @@ STATES: dict[str, Msg] = {
     "in_progress": msg("It is being handled by {who}."),
     "resolved": msg("It has been dealt with."),
     "closed": msg("It has been closed."),
+    "reopened": msg("It was reopened because it is not fixed yet, and is with {who} again."),
 }
 CLOSED_BECAUSE: dict[str, Msg] = {
     "duplicate": msg("It was closed because someone had already reported the same thing."),

@@ -205,15 +205,33 @@ class SetLanguage:
 
 @dataclass(frozen=True)
 class ChangeStatus:
-    """Effect: a focal point acts on a report; the reply depends on whether they may."""
+    """Effect: a focal point takes a status action of the focal action table on a report."""
 
     reference: str
-    status: str  # acknowledged | in_progress | resolved | closed
-    note: str
-    done: Reply  # sent when the change was made (or had been made already)
-    refused: Reply  # sent when the report is not theirs or does not exist
-    blocked: Reply  # sent when theirs, but not in a state that allows this change
+    action: str  # the action's key: take_up | in_progress | resolve | close
+    note: str = ""
     reason: str | None = None  # why it is closed: duplicate | not_actionable | referred
+
+
+@dataclass(frozen=True)
+class AskReporter:
+    """Effect: a focal point asks the reporter of a report a question, relayed by the service."""
+
+    reference: str
+    question: str  # empty when none was written after the reference
+
+
+@dataclass(frozen=True)
+class AnswerQuestion:
+    """Effect: a reporter answers the question asked about a report (or whether it is fixed).
+
+    `verdict` is what the words say to "is it fixed?" (True fixed, False still there, None
+    unclear); the service uses it when the question waiting was that one.
+    """
+
+    reference: str
+    text: str
+    verdict: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -259,8 +277,8 @@ class AnswerReferral:
     reason: str = ""
 
 
-Effect = (FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport | Refer
-          | AnswerReferral)
+Effect = (FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport | AskReporter
+          | AnswerQuestion | Refer | AnswerReferral)
 
 
 class World(Protocol):

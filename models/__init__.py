@@ -17,6 +17,7 @@ from models.people import (
     School,
     Teacher,
 )
+from models.relay import ReporterQuestion
 from models.reports import (
     CLOSE_REASONS,
     OPEN_STATUSES,
@@ -51,6 +52,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "ReportFollower",
+    "ReporterQuestion",
     "ReportRoute",
     "NEEDS",
     "REFERRAL_STATES",

@@ -23,8 +23,10 @@ from models.base import Base, UTCDateTime, utcnow
 from models.geo import Municipality
 from models.people import Contact, ContactPoint, School
 
-STATUSES = ("received", "routed", "acknowledged", "in_progress", "resolved", "closed")
-OPEN_STATUSES = ("received", "routed", "acknowledged", "in_progress")
+STATUSES = ("received", "routed", "acknowledged", "in_progress", "resolved", "closed",
+            "reopened")
+# Reopened: resolved, then a reporter said it is not fixed; open again with its holder.
+OPEN_STATUSES = ("received", "routed", "acknowledged", "in_progress", "reopened")
 CLOSE_REASONS = ("duplicate", "not_actionable", "referred")
 
 

@@ -11,13 +11,16 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from alerts.lifecycle import Actor, Refused, change_status
 from handlers.engine import advance
 from handlers.expiry import keeps
 from handlers.flow import Outcome, State, Translator
+from handlers.focal import answer_for
+from handlers.focal_actions import by_key
 from handlers.types import (
     AddToReport,
+    AnswerQuestion,
     AnswerReferral,
+    AskReporter,
     ChangeStatus,
     FileReport,
     Inbound,
@@ -30,9 +33,11 @@ from models import Contact, ConversationSession, ProcessedInbound
 from models.db import Database
 from service.adding import add_to_report
 from service.filing import store_report
+from service.focal import act_as_points
 from service.joining import join_report
 from service.places import PlaceIndex
 from service.referral_acting import act_answer, act_refer
+from service.relay import answer_question, ask_as_points
 from service.render import RenderedReply, render
 from service.world import DbWorld, contact_points_at
 
@@ -141,6 +146,12 @@ class Conversations:
             answer: Reply | None = None
             if isinstance(effect, ChangeStatus):
                 answer = act_on_report(session, inbound, effect)
+            if isinstance(effect, AskReporter):
+                answer = ask_as_points(session, contact_points_at(
+                    session, inbound.channel, inbound.address), effect.reference,
+                    effect.question, inbound.at, self.translate)
+            if isinstance(effect, AnswerQuestion):
+                answer = answer_question(session, effect, contact_id, inbound.at, language)
             if isinstance(effect, JoinReport):
                 answer = join_report(session, effect, contact_id, inbound.channel, inbound.at)
             if isinstance(effect, FileReport):
@@ -231,13 +242,11 @@ class Conversations:
 
 
 def act_on_report(session: Session, inbound: Inbound, action: ChangeStatus) -> Reply:
-    """Apply a focal point's action as whichever of their contact points the report went to."""
-    for point_id in contact_points_at(session, inbound.channel, inbound.address):
-        result = change_status(session, action.reference, Actor("contact_point", point_id),
-                               action.status, reason=action.reason, note=action.note,
-                               now=inbound.at)
-        if not isinstance(result, Refused):
-            return action.done
-        if result.reason != "not_found":
-            return action.blocked
-    return action.refused
+    """Apply a focal point's chat action as whichever of their contact points the report went to."""
+    chosen = by_key(action.action)
+    if chosen is None:
+        return answer_for("not_found", action.reference, "", "")
+    acted = act_as_points(session, contact_points_at(session, inbound.channel, inbound.address),
+                          action.reference, chosen, reason=action.reason, note=action.note,
+                          now=inbound.at)
+    return answer_for(acted.outcome, acted.reference, acted.status, acted.target)

@@ -169,7 +169,8 @@ def test_timeline_names_people_and_says_what_happened(auth: AuthActions,
                  "na vreme", "(Centar za socijalni rad, Priština) preuzima prijavu",
                  "Sinjalizo više nema kome da prosledi prijavu"):
         assert said in text, said
-    assert "+38349500003" in text  # agreed to be called back: shown as before
+    # Agreed to be called back: an admin sees the consent; the number is for those holding it.
+    assert "+38349500003" not in text
     text = page(auth, f"/reports/{cases['dropout']}")
     assert "Nastavnik podnosi prijavu SMS porukom" in text
     assert "(opštinski koordinator, Glogovac) zatvara prijavu i upućuje slučaj" in text
@@ -349,6 +350,10 @@ SHAPES: dict[str, list[tuple[str | None, dict[str, object]]]] = {
                 "text": "Familja ka nevojë për këshillim."}),
         (None, {"referral": 1, "service": "Qendra Labirinti", "need": None})]
        for state in ("sent", "accepted", "declined", "done", "revoked")},
+    **{kind: [(None, {"text": "Para shkollës."}), (None, {})]
+       for kind in ("question", "answer", "fixed_confirmed", "not_fixed")},
+    "fixed_check": [(None, {"asked": 2})],
+    "fixed_unasked": [(None, {"asked": 0})],
 }
 
 

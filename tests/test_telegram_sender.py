@@ -41,16 +41,17 @@ def alert(reference: str = "R-7K3M9Q", language: str = "sq", purpose: str = "ale
                            payload={"event": "new_report", "reference": reference, **extra})
 
 
-def test_alert_carries_the_three_buttons(fake: FakeBotApi, db: Database,
-                                         catalogs: Catalogs) -> None:
-    """An alert goes out as one message with Pranoj / Në proces / Zgjidhur, its id kept."""
+def test_alert_carries_the_focal_actions_buttons(fake: FakeBotApi, db: Database,
+                                                 catalogs: Catalogs) -> None:
+    """An alert goes out as one message with Pranoj / Në proces / Zgjidhur, then "ask"."""
     result = sender_for(fake.base, db, catalogs).send(alert())
     assert result == Sent(provider_id="101")
     [(method, fields)] = fake.calls
     assert method == "sendMessage" and fields["chat_id"] == CHAT
-    [row] = fields["reply_markup"]["inline_keyboard"]
+    [row, ask] = fields["reply_markup"]["inline_keyboard"]
     assert [(b["text"], b["callback_data"]) for b in row] == [
         ("Pranoj", "ack:R-7K3M9Q"), ("Në proces", "proc:R-7K3M9Q"), ("Zgjidhur", "done:R-7K3M9Q")]
+    assert [b["callback_data"] for b in ask] == ["ask:R-7K3M9Q"]
 
 
 def test_buttons_speak_the_contact_points_language(fake: FakeBotApi, db: Database,

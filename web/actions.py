@@ -1,8 +1,9 @@
-"""Acting on a report from the dashboard: status changes and reassignment, each audited.
+"""Acting on a report from the dashboard: status changes, questions, reassignment, audited.
 
-Every action goes through the same lifecycle as a focal point's Telegram button or SMS
-reply, as a staff actor, so it is an event on the report and the reporter is told through
-the outbox. A report outside the user's scope is a 404, whatever the form says.
+The status form and the question form are the focal action table's (handlers/focal_actions.py),
+applied as the Telegram buttons and the chat words apply it, as a staff actor, so each is
+an event on the report and the reporter is told (or asked) through the outbox. A report
+outside the user's scope is a 404, whatever the form says.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from http import HTTPStatus
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from alerts.lifecycle import Actor, Refused, change_status
+from alerts.lifecycle import Actor
 from alerts.reassign import reassign
 from handlers.categories import STATUSES
+from handlers.focal_actions import by_target
 from handlers.i18n import Verbatim, msg
 from models import CLOSE_REASONS, ContactPoint, User
 from models.db import get_db
+from service.focal import act
+from service.relay import ask_reporter as relay_question
+from web import get_catalogs
 from web.audit import record
 from web.auth import login_required
 from web.i18n import text
@@ -43,21 +48,22 @@ def actor(user: User) -> Actor:
 @bp.post("/reports/<reference>/status")
 @login_required
 def set_status(reference: str) -> Response:
-    """Acknowledge, mark in progress, resolve or close a report, with a note."""
+    """Take up, mark in progress, resolve or close a report, with a note."""
     user: User = g.user
     target = request.form.get("status", "")
     reason = request.form.get("reason") or None
     note = request.form.get("note", "").strip()[:NOTE_LIMIT]
-    if target not in STATUSES or target in ("received", "routed"):
+    action = by_target(target)
+    if action is None:
         abort(HTTPStatus.BAD_REQUEST, "unknown status")
-    if target == "closed" and reason not in CLOSE_REASONS:
+    if "reason" in action.needs and reason not in CLOSE_REASONS:
         flash(text(REASON_NEEDED), "error")
         return redirect(url_for("reports.detail", reference=reference))
     with get_db(current_app).transaction() as session:
         report = scoped_report(session, user, reference)
-        result = change_status(session, report.reference, actor(user), target, reason=reason,
-                               note=note, now=datetime.now(UTC))
-        refused = isinstance(result, Refused)
+        acted = act(session, actor(user), report.reference, action, reason=reason, note=note,
+                    now=datetime.now(UTC))
+        refused = acted.outcome not in ("changed", "unchanged")
         record(session, user.id, "status", report.id, to=target, reason=reason,
                refused=refused)
         status = report.status
@@ -65,7 +71,24 @@ def set_status(reference: str) -> Response:
         flash(text(msg(REFUSED.msgid, status=STATUSES[status])), "error")
     else:
         flash(text(msg(CHANGED.msgid, reference=Verbatim(report.reference),
-                       status=STATUSES[target])), "info")
+                       status=STATUSES[status])), "info")
+    return redirect(url_for("reports.detail", reference=reference))
+
+
+@bp.post("/reports/<reference>/ask")
+@login_required
+def ask_reporter(reference: str) -> Response:
+    """Send the reporter a question through the service; their answer comes to the timeline."""
+    user: User = g.user
+    question = request.form.get("question", "")
+    with get_db(current_app).transaction() as session:
+        report = scoped_report(session, user, reference)
+        asked = relay_question(session, report, actor(user), question, datetime.now(UTC),
+                               get_catalogs(current_app))
+        # The question is staff's own words; the reporter's address is never in the log.
+        record(session, user.id, "ask", report.id, question=" ".join(question.split()),
+               outcome=asked.outcome)
+    flash(text(asked.message(page=True)), "info" if asked.outcome == "sent" else "error")
     return redirect(url_for("reports.detail", reference=reference))
 
 

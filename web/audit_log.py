@@ -28,7 +28,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100
 # The actions the dashboard records. A fixed list, so the page never scans the whole log
 # for its distinct actions; an action typed into the address still filters.
-ACTIONS = ("list", "view", "status", "reassign", "attachment", "login", "login_failed",
+ACTIONS = ("list", "view", "status", "ask", "reassign", "attachment", "login", "login_failed",
            "login_locked", "stats", "export", "admin", "simulator", "audit")
 
 

@@ -47,6 +47,7 @@ ACTIONS: dict[str, Msg] = {
     "simulator": msg("used the simulator"),
     "audit": msg("read the audit log"),
     "referral": msg("referred a report to a service"),
+    "ask": msg("asked a reporter a question"),
 }
 KEYS: dict[str, Msg] = {
     "filters": msg("filters"), "to": msg("until"), "from": msg("from"), "reason": msg("reason"),
@@ -67,6 +68,7 @@ KEYS: dict[str, Msg] = {
     "email": msg("e-mail"), "escalation_order": msg("escalation order"),
     "language": msg("language"),
     "service": msg("service"), "referral": msg("referral number"),
+    "question": msg("question"), "outcome": msg("outcome"),
 }
 # Where a key means something else in one action: "to" is a status, or a contact point.
 KEYS_IN: dict[tuple[str, str], Msg] = {
@@ -97,6 +99,17 @@ CHANGES: dict[str, Msg] = {
 }
 IMPORTS: dict[str, Msg] = {"schools": msg("Schools"), "teachers": msg("Teachers"),
                            "contact-points": msg("Contact points"), "services": msg("Services")}
+# What came of a question to a reporter (service/relay.py AskOutcome).
+ASK_OUTCOMES: dict[str, Msg] = {
+    "sent": msg("sent to the reporter"),
+    "not_found": msg("not sent: the report was not found"),
+    "empty": msg("not sent: no question was written"),
+    "too_long": msg("not sent: the question was too long"),
+    "too_long_sms": msg("not sent: too long for two SMS"),
+    "nobody": msg("not sent: the reporter cannot be written to"),
+    "window": msg("not sent: more than 30 days since the reporter last wrote"),
+    "opted_out": msg("not sent: the reporter asked to receive no more messages"),
+}
 LANGUAGES: dict[str, Msg] = {"sq": msg("Albanian"), "sr": msg("Serbian"), "en": msg("English")}
 YES, NO = msg("yes"), msg("no")
 FACT = msg("{label}: {value}")
@@ -202,6 +215,7 @@ CODES: dict[str, Callable[[str], Text | None]] = {
     "change": CHANGES.get, "action": ACTIONS.get, "role": ROLES.get,
     "language": LANGUAGES.get, "category": category_anywhere,
     "urgent": lambda v: {"yes": YES, "no": NO, "true": YES, "false": NO}.get(v.lower()),
+    "outcome": ASK_OUTCOMES.get,
     "unrouted": lambda v: YES if v == "1" else None, "overdue": lambda v: YES if v == "1" else None,
     "before": lambda v: FROM_FILE if v == "file" else None,
     "after": lambda v: FROM_FILE if v == "file" else None,

@@ -51,6 +51,7 @@ STATUS_CHANGES: dict[str, Msg] = {
     "in_progress": msg("{who} started work on the report"),
     "resolved": msg("{who} marked the report as resolved"),
     "closed": msg("{who} closed the report"),
+    "reopened": msg("{who} reopened the report: the hazard is not fixed yet"),
 }
 CLOSED_BECAUSE: dict[str, Msg] = {
     "duplicate": msg("{who} closed the report as a duplicate: it had already been reported"),
@@ -95,6 +96,9 @@ SKIPPED_MESSAGES: dict[str, Msg] = {
     "report_update": msg("{who} did not pass on what the reporter added"),
     "reporter_update": msg("{who} did not send the reporter their update"),
     "reporter_notice": msg("{who} did not send the message to the reporter"),
+    "relay_question": msg("{who} did not send the question to the reporter"),
+    "relay_answer": msg("{who} did not pass on the reporter's answer"),
+    "fixed_check": msg("{who} did not ask the reporter whether the hazard is really fixed"),
     "referral": msg("{who} did not send the referral to the service"),
     "referral_update": msg("{who} did not pass on the service's answer to the referral"),
 }

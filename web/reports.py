@@ -25,9 +25,13 @@ from werkzeug.wrappers import Response
 from alerts.content import CLOSE_REASONS
 from alerts.deadlines import Deadlines
 from handlers.categories import ROLES, STATUSES, category_label
+from handlers.focal_actions import FOCAL_ACTIONS, FocalAction, available
+from handlers.i18n import Msg
+from handlers.relay import QUESTION_LIMIT
 from models import ContactPoint, Municipality, Report, ReportRoute, User
 from models.db import get_db
 from service.deadlines import in_effect
+from service.relay import Asked, askable
 from service.report_queries import KINDS, overdue
 from web import get_settings
 from web.audit import record
@@ -38,17 +42,12 @@ from web.i18n import by_name, language, text
 from web.referral_panel import referral_context
 from web.report_facts import detail_facts
 from web.report_map import boundary_feature, located, map_data
-from web.scope import may_reassign_anywhere, visible
+from web.scope import holds, may_reassign_anywhere, visible
 from web.timeline import timeline
 
 bp = Blueprint("reports", __name__)
 DEADLINES_KEY = "sinjalizo.deadlines"
-NEXT_STATUSES = {
-    "received": ("acknowledged", "closed"),
-    "routed": ("acknowledged", "closed"),
-    "acknowledged": ("in_progress", "resolved", "closed"),
-    "in_progress": ("resolved", "closed"),
-}
+PHONE_CHANNELS = frozenset({"sms"})  # channels whose address is a number one can call
 
 
 def file_deadlines(app: Flask) -> Deadlines:
@@ -108,11 +107,29 @@ def index() -> str:
             municipalities=municipalities, category_label=category_label)
 
 
-def _reporter(report: Report) -> str | None:
-    """Return how to reach the reporter, only when they agreed to be contacted."""
-    if report.anonymous or not report.callback_consent or report.reporter is None:
+def _reporter(session: Session, user: User, report: Report) -> str | None:
+    """Return the reporter's number: only to those holding the report, when they agreed.
+
+    An anonymous reporter is never shown, and a Telegram chat id is no number to call:
+    they are asked through the service instead ("Ask the reporter").
+    """
+    contact = report.reporter
+    if report.anonymous or not report.callback_consent or contact is None \
+            or contact.channel not in PHONE_CHANNELS:
         return None
-    return report.reporter.address
+    held = session.scalar(select(Report.id).where(Report.id == report.id, holds(user)))
+    return contact.address if held is not None else None
+
+
+def _ask_refused(session: Session, report: Report) -> Msg | None:
+    """Say why the reporter cannot be asked now, or None when the form may be shown."""
+    refused = askable(session, report, datetime.now(UTC))
+    return Asked(refused, report.reference).message(page=True) if refused else None
+
+
+def status_actions(status: str) -> list[FocalAction]:
+    """Return the status actions of the focal action table open from `status`."""
+    return [a for a in FOCAL_ACTIONS if a.kind == "status" and available(a, status)]
 
 
 def _targets(session: Session, user: User, report: Report) -> list[ContactPoint]:
@@ -140,10 +157,13 @@ def detail(reference: str) -> str:
         context: dict[str, Any] = {
             "report": report, "sent_to": sent_to, "events": events,
             "facts": detail_facts(report, text), "channel": CHANNELS.get(report.channel),
-            "attachments": list(report.attachments), "reporter": _reporter(report),
+            "attachments": list(report.attachments),
+            "reporter": _reporter(session, user, report),
             "category": category_label(report.kind, report.category),
             "statuses": STATUSES, "roles": ROLES, "close_reasons": CLOSE_REASONS,
-            "next_statuses": NEXT_STATUSES.get(report.status, ()),
+            "status_actions": status_actions(report.status),
+            "ask_refused": _ask_refused(session, report),
+            "question_limit": QUESTION_LIMIT,
             "targets": _targets(session, user, report),
             "tiles": current_app.config.get("MAP_TILES", DEFAULT_TILES),
             "located": located(report, language()), "map": map_data(session, report),

@@ -32,3 +32,12 @@ def visible(user: User) -> ColumnElement[bool]:
 def may_reassign_anywhere(user: User) -> bool:
     """Tell whether the user may pass a report to another municipality's contact point."""
     return user.role in ("admin", "coordinator")
+
+
+def holds(user: User) -> ColumnElement[bool]:
+    """Return the condition of a report the user holds: a focal point's own reports.
+
+    Admins and coordinators see a report without holding it: a reporter's number, when
+    they agreed to be called back, is shown only to those who hold the report.
+    """
+    return visible(user) if user.role == "focal" else false()

@@ -6,10 +6,10 @@ A kind whose facts are plain needs one line and nothing else: its other placehol
 filled from the event's data (a contact point by name and role), and a person's note
 (`text`) is quoted under it. For example:
 
-    "relay_question": Kind(msg("{who} asked the reporter a question")),
-    "referral_sent": Kind(msg("{who} referred the child to {service}")),
-    "referral_declined": Kind(msg("{service} declined the referral: {reason}"),
-                              words={"reason": DECLINE_REASONS}),
+    "question": Kind(msg("{who} asked the reporter a question")),
+    "fixed_confirmed": Kind(msg("{who} confirmed that the hazard is fixed")),
+    "closed_as": Kind(msg("{who} closed the report: {reason}"),
+                      words={"reason": CLOSE_REASONS}),
 
 An event of a kind not in KINDS shows a general sentence and its English note, and
 tests/test_case_pages.py fails for any kind the code writes that has no entry here.
@@ -264,6 +264,14 @@ KINDS: dict[str, Kind] = {
     "confirmation": Kind(msg("{who} joined this report"), say_confirmation),
     "message_skipped": Kind(msg("{who} held a message back"), say_skipped),
     "reassigned": Kind(msg("{who} passed the report to {to}")),
+    "question": Kind(msg("{who} asked the reporter a question")),
+    "answer": Kind(msg("{who} answered the question")),
+    "fixed_check": Kind(msg("{who} asked those who reported the hazard whether it is really "
+                            "fixed")),
+    "fixed_unasked": Kind(msg("{who} could ask nobody whether the hazard is really fixed: "
+                              "no reporter can still be written to")),
+    "fixed_confirmed": Kind(msg("{who} confirmed that the hazard is fixed")),
+    "not_fixed": Kind(msg("{who} says the hazard is still not fixed")),
     "referral_sent": Kind(msg("{who} referred the case to {service}"), say_referral),
     "referral_accepted": Kind(msg("{who} accepted the referral"), say_referral),
     "referral_declined": Kind(msg("{who} declined the referral"), say_referral),
