@@ -27,6 +27,7 @@ from models.reports import (
     ReportFollower,
     ReportRoute,
 )
+from models.rollups import DurationRollup, ReportRollup, ReportTally
 from models.users import USER_ROLES, AuditEntry, User
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "ConversationSession",
     "DeadlineSetting",
     "DeliveryAttempt",
+    "DurationRollup",
     "LinkCode",
     "Municipality",
     "OutboxMessage",
@@ -50,10 +52,15 @@ __all__ = [
     "Report",
     "ReportEvent",
     "ReportFollower",
+    "ReportRollup",
     "ReportRoute",
+    "ReportTally",
     "RoutingRule",
     "School",
     "Settlement",
     "Teacher",
     "utcnow",
 ]
+
+# Imported for its flush hook, which keeps the roll-ups exact in every transaction.
+import models.tallies  # noqa: E402, F401

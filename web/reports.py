@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 from alerts.content import CLOSE_REASONS
 from alerts.deadlines import Deadlines
 from handlers.categories import ROLES, STATUSES, category_label
+from handlers.place_answers import COUNTRY_NAMES
 from models import ContactPoint, Municipality, Report, ReportRoute, User
 from models.db import get_db
 from service.deadlines import in_effect
@@ -102,7 +103,8 @@ def index() -> str:
         return render_template(
             "reports/index.html", reports=page, late=late, filters=filters, more=more,
             kinds=KINDS, categories=CATEGORIES, statuses=STATUSES,
-            municipalities=municipalities, category_label=category_label)
+            municipalities=municipalities, category_label=category_label,
+            countries=COUNTRY_NAMES if user.role == "admin" else {})
 
 
 def _reporter(report: Report) -> str | None:
