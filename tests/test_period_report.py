@@ -150,6 +150,22 @@ def test_the_command_refuses_a_backward_period(half_year_db: Database, database_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("country", "reports", "named"), [("xk", "6", "Kosovë"),
+                                                            ("AL", "0", "Shqipëri")])
+def test_the_command_writes_one_countrys_report(half_year_db: Database, database_url: str,
+                                                tmp_path: Path, country: str, reports: str,
+                                                named: str) -> None:
+    """`report-period --country` counts that country's reports and names it as the scope."""
+    result = CliRunner().invoke(main, [
+        "--database-url", database_url, "report-period", "--from", "2025-01-01",
+        "--to", "2025-06-30", "--out", str(tmp_path), "--country", country])
+    assert result.exit_code == 0, result.output
+    sections = {section[0][0]: section[1:] for section in csv_sections(
+        (tmp_path / f"{STEM}.csv").read_text(encoding="utf-8-sig"))}
+    assert ["Raportimet", reports] in sections["Përmbledhje"]
+    assert ["Përfshin", named] in sections["Ky raport"]
+
+
 @pytest.mark.parametrize("language", ["sq", "sr"])
 def test_the_report_speaks_the_chosen_language(half_year_db: Database, auth: AuthActions,
                                                catalogs: Catalogs, language: str) -> None:
