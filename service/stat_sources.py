@@ -1,7 +1,8 @@
 """Where a period's figures come from: the monthly roll-ups, or the reports themselves.
 
-Both sources add into the same `Sums`, in the same units: a month's counts by municipality,
-country, kind and breakdown; the time to each step in duration classes (models/tallies.py);
+Both sources add into the same `Sums`, in the same units: the counts by each breakdown (the
+database sums the roll-ups' rows, so that a half-year is a few hundred rows to read); the time
+to each step in duration classes (models/tallies.py);
 and, per kind, how many reports were taken up before their escalation deadline. Whole
 months within the scope of an admin or a coordinator are read from the roll-ups; the
 other months (the ragged ends of a period) and the scopes the roll-ups cannot answer (a
@@ -12,7 +13,7 @@ roll-ups, so either way gives the same figures.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,38 +41,80 @@ class Month:
     whole: bool  # the period holds the whole month
 
 
+BREAKDOWNS = ("month", "kind", "category", "municipality", "country", "sex", "age_band",
+              "school", "reason")
+
+
+def _breakdowns() -> dict[str, Counter[Any]]:
+    """Return an empty counter per breakdown."""
+    return {name: Counter() for name in BREAKDOWNS}
+
+
 @dataclass
 class Sums:
-    """The period's figures as they are added up, before they are sorted and named."""
+    """The period's figures as they are added up, before they are sorted and named.
 
-    counts: dict[CountKey, list[int]] = field(default_factory=dict)
+    `totals` are reports, urgent, unrouted and escalated; `per` counts the reports by each
+    breakdown (category as (kind, category); the others by their stored value).
+    """
+
+    totals: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    per: dict[str, Counter[Any]] = field(default_factory=_breakdowns)
     durations: Counter[tuple[str, bool, str, int]] = field(default_factory=Counter)
     in_time: Counter[str] = field(default_factory=Counter)  # by kind
     missed: Counter[str] = field(default_factory=Counter)  # not taken up, deadline past
 
-    def add_counts(self, key: CountKey, counts: Iterable[int]) -> None:
-        """Add one roll-up row's counts (reports, urgent, unrouted, escalated)."""
-        total = self.counts.setdefault(key, [0, 0, 0, 0])
+    def add_counts(self, key: CountKey, counts: Sequence[int]) -> None:
+        """Add one report's counts (reports, urgent, unrouted, escalated) under its key."""
+        month, place, country, kind, dimension, value = key
+        if dimension != "category":
+            self.per[dimension][value] += counts[0]
+            return
+        self.add_totals(counts)
+        for name, found in (("month", month), ("kind", kind), ("category", (kind, value)),
+                            ("municipality", place), ("country", country)):
+            self.per[name][found] += counts[0]
+
+    def add_totals(self, counts: Sequence[Any]) -> None:
+        """Add to the reports, urgent, unrouted and escalated totals."""
         for index, count in enumerate(counts):
-            total[index] += int(count)
+            self.totals[index] += int(count)
 
 
 def from_rollups(session: Session, sums: Sums, months: Sequence[Month],
                  municipality_id: int | None, country: str | None) -> None:
-    """Add the counts of whole months from the roll-ups."""
+    """Add the counts of whole months from the roll-ups, summed by the database per breakdown.
+
+    Every report has one category row per month, place and kind: the totals, months, kinds,
+    categories, places and countries are sums of those; the other breakdowns, of their own.
+    """
     if not months:
         return
     table = ReportRollup
-    query = select(table.month, table.municipality_id, table.country, table.kind,
-                   table.dimension, table.value, table.reports, table.urgent, table.unrouted,
-                   table.escalated).where(table.month.in_([m.key for m in months]),
-                                          table.reports != 0)
+    within: list[ColumnElement[bool]] = [table.month.in_([m.key for m in months])]
     if municipality_id is not None:
-        query = query.where(table.municipality_id == municipality_id)
+        within.append(table.municipality_id == municipality_id)
     if country is not None:
-        query = query.where(table.country == country)
-    for row in session.execute(query):
-        sums.add_counts(tuple(row[:6]), row[6:])  # type: ignore[arg-type]
+        within.append(table.country == country)
+    category = and_(*within, table.dimension == "category")
+    counts = [func.sum(column) for column in (table.reports, table.urgent, table.unrouted,
+                                              table.escalated)]
+    for kind, value, *summed in session.execute(select(table.kind, table.value, *counts)
+                                                .where(category)
+                                                .group_by(table.kind, table.value)):
+        sums.add_totals(summed)
+        sums.per["kind"][kind] += int(summed[0])
+        sums.per["category"][(kind, value)] += int(summed[0])
+    for name, column in (("month", table.month), ("municipality", table.municipality_id),
+                         ("country", table.country)):
+        for key, reports in session.execute(select(column, counts[0]).where(category)
+                                            .group_by(column)):
+            sums.per[name][key] += int(reports)
+    for dimension, value, reports in session.execute(
+            select(table.dimension, table.value, counts[0])
+            .where(*within, table.dimension != "category")
+            .group_by(table.dimension, table.value)):
+        sums.per[dimension][value] += int(reports)
 
 
 def durations_from_rollups(session: Session, sums: Sums, months: Sequence[Month],
@@ -89,10 +132,13 @@ def durations_from_rollups(session: Session, sums: Sums, months: Sequence[Month]
     if country is not None:
         query = query.where(table.country == country)
     query = query.group_by(table.kind, table.urgent, table.step, table.minutes)
+    limits: dict[tuple[str, bool], float] = {}
     for kind, urgent, step, minutes, count in session.execute(query):
-        sums.durations[(kind, bool(urgent), step, minutes)] += int(count)
-        limit = deadlines.deadline_for(kind, bool(urgent)).total_seconds() / 60
-        if step == "take_up" and minutes < limit:
+        key = (kind, bool(urgent))
+        sums.durations[(*key, step, minutes)] += int(count)
+        if key not in limits:
+            limits[key] = deadlines.deadline_for(*key).total_seconds() / 60
+        if step == "take_up" and minutes < limits[key]:
             sums.in_time[kind] += int(count)
 
 

@@ -12,7 +12,7 @@ as the escalation uses them). Simulated reports are left out of everything.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -157,18 +157,12 @@ def compute(session: Session, start: date, end: date, scope: Scope | None = None
 def _summed(session: Session, start: date, end: date, current: bool, months: list[Month],
             sums: Sums) -> PeriodStats:
     """Return the period's figures summed and sorted from what the sources added up."""
-    totals = [0, 0, 0, 0]  # reports, urgent, unrouted, escalated
-    per: dict[str, Counter[Any]] = {name: Counter() for name in (
-        "month", "kind", "category", "municipality", "country", "sex", "age_band", "school",
-        "reason")}
-    for (month, place, country, kind, dimension, value), counts in sums.counts.items():
-        if dimension == "category":
-            totals = [total + count for total, count in zip(totals, counts, strict=True)]
-            for name, key in (("month", month), ("kind", kind), ("category", (kind, value)),
-                              ("municipality", place), ("country", country)):
-                per[name][key] += counts[0]
-        else:
-            per[dimension][value or ("" if dimension == "school" else NOT_KNOWN)] += counts[0]
+    totals, per = sums.totals, sums.per
+    for name in ("sex", "age_band", "reason"):  # a value nobody gave is not known
+        known: Counter[str] = Counter()
+        for key, count in per[name].items():
+            known[key or NOT_KNOWN] += count
+        per[name] = known
     times = _times(sums, per["kind"])
     places = _names(session, Municipality.id, Municipality.name_sq, per["municipality"])
     schools = _names(session, School.id, School.name, {int(k) for k in per["school"] if k})
@@ -195,18 +189,20 @@ def _summed(session: Session, start: date, end: date, current: bool, months: lis
 def _times(sums: Sums, reports: Counter[str]) -> tuple[Times, ...]:
     """Return the response times of each kind present, then of all kinds together."""
     kinds = [kind for kind, _ in _biggest_first(reports.items())]
+    classes: defaultdict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    for (kind, _, step, minutes), count in sums.durations.items():
+        classes[(kind, step)][minutes] += count
+        classes[("", step)][minutes] += count
     found = []
     for kind in [*kinds, ""]:
-        steps = {step: Counter({minutes: count for (k, _, s, minutes), count
-                                in sums.durations.items() if s == step and kind in ("", k)})
-                 for step in ("take_up", "resolve")}
-        taken = sum(steps["take_up"].values())
+        take_up, resolve = (classes.get((kind, step), Counter())
+                            for step in ("take_up", "resolve"))
         in_time = sum(count for k, count in sums.in_time.items() if kind in ("", k))
         late_missed = sum(count for k, count in sums.missed.items() if kind in ("", k))
         found.append(Times(
             kind=kind, reports=sum(c for k, c in reports.items() if kind in ("", k)),
-            take_up=percentiles(steps["take_up"]), resolve=percentiles(steps["resolve"]),
-            in_time=in_time, late=taken - in_time, missed=late_missed))
+            take_up=percentiles(take_up), resolve=percentiles(resolve),
+            in_time=in_time, late=sum(take_up.values()) - in_time, missed=late_missed))
     return tuple(found)
 
 
