@@ -199,6 +199,9 @@ def test_the_report_list_filters_by_country(chat: Callable[..., Chat], demo_db: 
     auth.post("/logout", {})
     auth.login("prizren@example.org")
     assert 'name="country"' not in auth.client.get("/reports").get_data(as_text=True)
+    auth.post("/logout", {})
+    auth.login("focal.drenas@example.org")  # their municipality fixes the country
+    assert drenas in auth.client.get("/reports?country=AL").get_data(as_text=True)
 
 
 def test_the_reports_command_filters_by_country(chat: Callable[..., Chat], demo_db: Database,
@@ -223,3 +226,18 @@ def test_the_reports_command_filters_by_country(chat: Callable[..., Chat], demo_
                                         "--country", "RS"])
     assert refused.exit_code == 2
     assert "Invalid value for '--country': 'RS' is not one of" in refused.output
+
+
+def test_the_admin_form_refuses_a_country_not_ours(auth: AuthActions, demo_db: Database) -> None:
+    """A forged country comes back with the reason, and nothing is saved."""
+    auth.login()
+    form = {"name": "Zyra e Beogradit", "role": "national", "municipality": "",
+            "phone": "069 765 4322", "escalation_order": "1", "language": "sq",
+            "country": "RS"}
+    response = auth.post("/admin/points/new", form, page="/admin/points/new")
+    assert response.status_code == 200
+    assert "country &#34;RS&#34; is not XK (Kosovo) or AL (Albania)" in response.get_data(
+        as_text=True)
+    with demo_db.session() as session:
+        assert session.scalars(select(ContactPoint).where(
+            ContactPoint.name == "Zyra e Beogradit")).first() is None

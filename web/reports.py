@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
@@ -85,6 +86,8 @@ def index() -> str:
     """List the reports the user may see, newest first, 50 a page, filtered."""
     user: User = g.user
     filters = parse(request.args)
+    if user.role != "admin":  # anyone else's municipality fixes the country
+        filters = replace(filters, country="")
     now = datetime.now(UTC)
     with get_db(current_app).transaction() as session:
         table = deadlines(session)
