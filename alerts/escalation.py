@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alerts.deadlines import Deadlines
 from models import ContactPoint, OutboxMessage, Report, ReportEvent, ReportRoute
-from routing.rules import Candidate
+from routing.rules import Candidate, national_for
 from service.filing import alert_row
 
 # Statuses whose alerts still wait for someone to take the report up.
@@ -22,14 +22,18 @@ DEACTIVATED = "contact point deactivated"
 
 
 def chain(role: str, municipality_id: int | None, school_id: int | None,
-          candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
-    """Return who may hold a role's alert, in order: holders, the coordinator, then national."""
+          candidates: Iterable[Candidate], country: str | None = None) -> tuple[Candidate, ...]:
+    """Return who may hold a role's alert, in order: holders, the coordinator, then national.
+
+    The national points are those of the report's `country`, as routing chooses them.
+    """
     every = list(candidates)
 
     def ranked(keep: Callable[[Candidate], bool]) -> list[Candidate]:
         return sorted((c for c in every if keep(c)), key=lambda c: (c.escalation_order, c.id))
 
-    national = ranked(lambda c: c.role == "national" and c.municipality_id is None)
+    serving = {c.id for c in national_for(country, every)}
+    national = ranked(lambda c: c.id in serving)
     if municipality_id is None or role == "national":
         return tuple(national)
     own_school = ranked(lambda c: c.role == role and school_id is not None
@@ -108,12 +112,14 @@ def escalate_route(session: Session, route: ReportRoute, now: datetime, why: Why
     route.escalated_at = now
     if report.status not in UNACKNOWLEDGED:
         return 0
+    points = session.scalars(select(ContactPoint).where(
+        ContactPoint.role.in_((route.role, "coordinator", "national"))))
     candidates = [Candidate(p.id, p.role, p.municipality_id, p.school_id, p.escalation_order,
-                            p.active) for p in session.scalars(select(ContactPoint).where(
-                                ContactPoint.role.in_((route.role, "coordinator", "national"))))]
+                            p.active, p.country) for p in points]
     used = session.scalars(select(ReportRoute.contact_point_id).where(
         ReportRoute.report_id == report.id, ReportRoute.role == route.role)).all()
-    ordered = chain(route.role, report.municipality_id, report.school_id, candidates)
+    country = report.municipality.country if report.municipality is not None else report.country
+    ordered = chain(route.role, report.municipality_id, report.school_id, candidates, country)
     found = next_in_chain(ordered, route.contact_point_id, used)
     point = session.get(ContactPoint, found.id) if found is not None else None
     reason = f"{why}: {error}" if error else why

@@ -48,6 +48,7 @@ def reassign(session: Session, reference: str, point_id: int, actor: Actor, note
     moved = point.municipality_id is not None and point.municipality_id != report.municipality_id
     if moved:
         report.municipality_id = point.municipality_id
+        report.country = point.municipality.country if point.municipality else report.country
     session.add(ReportRoute(report_id=report.id, contact_point_id=point.id, role=point.role,
                             created_at=now, level=0, state="alerted"))
     session.add(OutboxMessage(**alert_row(report.id, report.reference, point, point.role, now)))

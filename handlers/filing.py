@@ -64,7 +64,8 @@ def make_draft(ctx: Context, *, kind: str, category: str, urgent: bool = False,
                reference: str | None = None) -> Draft:
     """Route a report and return it as a draft ready to file, with a fresh reference."""
     where = place.municipality_id if place else municipality_id
-    routing = ctx.world.route(kind, category, urgent, where, school_id, ctx.language)
+    country = (place.country if place else None) or country
+    routing = ctx.world.route(kind, category, urgent, where, school_id, ctx.language, country)
     return Draft(
         kind=kind, category=category, urgent=urgent,
         reference=reference or ctx.world.new_reference(),
@@ -73,7 +74,7 @@ def make_draft(ctx: Context, *, kind: str, category: str, urgent: bool = False,
         place_text=place.words if place else "",
         location=place.location if place else None,
         settlement=place.settlement if place else None,
-        country=(place.country if place else None) or country, incomplete=incomplete,
+        country=country, incomplete=incomplete,
         description=description, details=details or {}, anonymous=anonymous,
         callback_consent=callback_consent, photos=photos,
     )

@@ -313,8 +313,11 @@ class World(Protocol):
         ...
 
     def route(self, kind: str, category: str, urgent: bool, municipality_id: int | None,
-              school_id: int | None, language: str) -> Routing:
-        """Route a report by (kind, category, municipality[, school]) to contact points."""
+              school_id: int | None, language: str, country: str | None = None) -> Routing:
+        """Route a report by (kind, category, municipality[, school]) to contact points.
+
+        `country` is the report's when its place is not known: it picks the national office.
+        """
         ...
 
     def new_reference(self) -> str:

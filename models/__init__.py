@@ -28,6 +28,7 @@ from models.reports import (
     ReportFollower,
     ReportRoute,
 )
+from models.rollups import DurationRollup, ReportRollup, ReportTally
 from models.services import NEEDS, REFERRAL_STATES, Referral, Service
 from models.users import USER_ROLES, AuditEntry, User
 
@@ -45,6 +46,7 @@ __all__ = [
     "ConversationSession",
     "DeadlineSetting",
     "DeliveryAttempt",
+    "DurationRollup",
     "LinkCode",
     "Municipality",
     "OutboxMessage",
@@ -58,9 +60,14 @@ __all__ = [
     "REFERRAL_STATES",
     "Referral",
     "Service",
+    "ReportRollup",
+    "ReportTally",
     "RoutingRule",
     "School",
     "Settlement",
     "Teacher",
     "utcnow",
 ]
+
+# Imported for its flush hook, which keeps the roll-ups exact in every transaction.
+import models.tallies  # noqa: E402, F401

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.geo import Municipality
 from models.people import ContactPoint, School, Teacher
-from models.phones import normalize_phone
+from models.phones import normalize_phone, phone_country
 from routing.text import fold
 
 ROLES = (
@@ -27,8 +27,9 @@ SCHOOL_COLUMNS = ("code", "name", "municipality")
 TEACHER_COLUMNS = ("phone", "name", "school_code")
 CONTACT_POINT_COLUMNS = (
     "name", "role", "municipality", "school_code", "phone",
-    "telegram_chat_id", "email", "escalation_order", "language",
+    "telegram_chat_id", "email", "escalation_order", "language", "country",
 )
+COUNTRIES = ("XK", "AL")
 # A contact-point file may leave out the optional columns; these three it must have.
 CONTACT_POINT_REQUIRED = ("name", "role", "municipality")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -286,8 +287,10 @@ def _contact_fields(
     school = find_school(row)
     if school is not None and muni is not None and school.municipality_id != muni.id:
         raise RowProblem("school_code", f'school_code "{school.code}" is not in {muni.name_sq}')
+    country = _country(row, muni)
     phone_cell = row.get("phone", "").strip()
-    phone = _phone(row, "phone", muni.country if muni else "XK") if phone_cell else None
+    region = muni.country if muni else country or "XK"
+    phone = _phone(row, "phone", region) if phone_cell else None
     chat_id = row.get("telegram_chat_id", "").strip() or None
     if chat_id is not None and not _CHAT_ID.match(chat_id):
         raise RowProblem("telegram_chat_id", f'telegram_chat_id "{chat_id}" is not a number')
@@ -305,7 +308,25 @@ def _contact_fields(
     return {
         "municipality": muni, "school": school, "phone": phone, "telegram_chat_id": chat_id,
         "email": email, "escalation_order": int(order_cell), "language": language,
+        # A national point without a written country is its phone's country, else both's.
+        "country": None if muni is not None else country or phone_country(phone),
     }
+
+
+def _country(row: dict[str, str], muni: Municipality | None) -> str | None:
+    """Return the row's `country` cell (XK | AL, or None when empty), or refuse the row.
+
+    Only a national point needs one; a municipal point's must match its municipality.
+    """
+    written = row.get("country", "").strip().upper()
+    if not written:
+        return None
+    if written not in COUNTRIES:
+        raise RowProblem("country", f'country "{written}" is not XK (Kosovo) or AL (Albania)')
+    if muni is not None and muni.country != written:
+        raise RowProblem("country", f'country "{written}" does not match {muni.name_sq} '
+                                    f"({muni.country})")
+    return written
 
 
 def import_contact_points(

@@ -67,6 +67,10 @@ class ContactPoint(Base):
     role: Mapped[str] = mapped_column(String(32), index=True)
     # NULL municipality: a national contact point (the fallback of last resort).
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    # A national contact point's country (XK | AL): it takes that country's unroutable
+    # reports. NULL for municipal points (their municipality says it) and for a national
+    # point serving both countries.
+    country: Mapped[str | None] = mapped_column(String(2))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(String(20))

@@ -8,6 +8,17 @@ import phonenumbers
 LOCAL_REGIONS = ("XK", "AL")
 
 
+def phone_country(number: str | None) -> str | None:
+    """Return XK or AL for a stored E.164 number of Kosovo (+383) or Albania (+355), else None."""
+    if not number or not number.startswith("+"):
+        return None
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return None
+    return region if region in LOCAL_REGIONS else None
+
+
 def normalize_phone(raw: str, default_region: str = "XK") -> str:
     """Return `raw` as an E.164 number, reading local forms as Kosovo or Albania.
 

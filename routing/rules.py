@@ -57,6 +57,7 @@ class Candidate:
     school_id: int | None = None
     escalation_order: int = 1
     active: bool = True
+    country: str | None = None  # a national point's country; None: both, or municipal
 
 
 @dataclass(frozen=True)
@@ -89,28 +90,64 @@ def roles_for(kind: str, category: str, urgent: bool, municipality_id: int | Non
     return ()
 
 
+def national_for(country: str | None, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Return the national contact points that take a report of `country` (None: not known).
+
+    A known country's report goes to that country's national points; where it has none, to
+    the points serving both countries (no country set); where there are none either, to
+    every national point, so that someone is still alerted. A report of unknown country goes
+    to every national point: each country's office sees it and can pass it on.
+    """
+    national = [c for c in candidates if c.role == "national" and c.municipality_id is None]
+    if country is None:
+        return national
+    own = [c for c in national if c.country == country]
+    shared = [c for c in national if c.country is None]
+    return own or shared or national
+
+
 def choose_contact_points(roles: Sequence[str], municipality_id: int | None, school_id: int | None,
-                          contact_points: Iterable[Candidate]) -> Choice:
-    """Pick each role's active contact points in escalation order, else the national fallback."""
+                          contact_points: Iterable[Candidate],
+                          country: str | None = None) -> Choice:
+    """Pick each role's active contact points in escalation order, else the national fallback.
+
+    `country` is the report's (its municipality's when known): it chooses the national points.
+    """
     active = [c for c in contact_points if c.active]
     targets: list[Target] = []
     missing: list[str] = []
     if municipality_id is not None:
         for role in dict.fromkeys(roles):
-            target = _target(role, municipality_id, school_id, active)
+            target = _target(role, municipality_id, school_id, active, country)
             if target is None:
                 missing.append(role)
             elif target.role not in {t.role for t in targets}:
                 targets.append(target)
     if targets:
         return Choice(tuple(targets), False, tuple(missing))
-    national = [c for c in active if c.role == "national" and c.municipality_id is None]
-    return Choice((_ordered("national", None, national),), True, tuple(missing))
+    return Choice(_national_targets(country, active), True, tuple(missing))
+
+
+def _national_targets(country: str | None, active: Sequence[Candidate]) -> tuple[Target, ...]:
+    """Return the national fallback: one target, or one per country when the country is unknown.
+
+    Each target's first contact point is alerted, so a report of unknown country reaches the
+    first national point of each country (and of those serving both).
+    """
+    chosen = national_for(country, active)
+    groups = [chosen] if country is not None else \
+        [[c for c in chosen if c.country == key] for key in dict.fromkeys(
+            c.country for c in sorted(chosen, key=lambda c: (c.escalation_order, c.id)))]
+    return tuple(_ordered("national", None, group) for group in groups if group) or \
+        (_ordered("national", None, []),)
 
 
 def _target(role: str, municipality_id: int, school_id: int | None,
-            active: Sequence[Candidate]) -> Target | None:
+            active: Sequence[Candidate], country: str | None = None) -> Target | None:
     """Return the holders of `role` for this municipality and school, or its fallback."""
+    if role == "national":  # a rule may name the national office beside local roles
+        national = national_for(country, active)
+        return _ordered(role, None, national) if national else None
     holders = [c for c in active if c.role == role]
     own_school = [c for c in holders if school_id is not None and c.school_id == school_id]
     municipal = [c for c in holders

@@ -96,7 +96,8 @@ def queue_updates(session: Session, report: Report, fields: list[str], at: datet
 def route_new_roles(session: Session, report: Report, at: datetime) -> None:
     """Route the report again for its new category and alert any role it did not reach yet."""
     routing = route_report(session, report.kind, report.category, report.urgent,
-                           report.municipality_id, report.school_id, report.language)
+                           report.municipality_id, report.school_id, report.language,
+                           report.country)
     reached = set(session.scalars(select(ReportRoute.role).where(
         ReportRoute.report_id == report.id)))
     for target in routing.targets:

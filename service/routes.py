@@ -13,14 +13,22 @@ from routing.rules import Candidate, Rule, choose_contact_points, roles_for
 
 
 def route_report(session: Session, kind: str, category: str, urgent: bool,
-                 municipality_id: int | None, school_id: int | None, language: str) -> Routing:
-    """Route a report by (kind, category, municipality[, school]) to contact points by role."""
+                 municipality_id: int | None, school_id: int | None, language: str,
+                 country: str | None = None) -> Routing:
+    """Route a report by (kind, category, municipality[, school]) to contact points by role.
+
+    `country` (XK | AL) is the report's when its municipality is not known; a known
+    municipality's own country wins. It picks the national points of a report nobody holds.
+    """
     if municipality_id is None and school_id is not None:
         municipality_id = session.scalar(select(School.municipality_id).where(
             School.id == school_id))
+    if municipality_id is not None:
+        country = country_of(session, municipality_id) or country
     roles = roles_for(kind, category, urgent, municipality_id, load_rules(session, kind))
     choice = choose_contact_points(roles, municipality_id, school_id,
-                                   load_candidates(session, municipality_id, school_id))
+                                   load_candidates(session, municipality_id, school_id),
+                                   country)
     names: dict[int | None, tuple[str | None, str | None]] = {None: (None, None)}
     for target in choice.targets:
         mid = target.municipality_id
@@ -38,7 +46,7 @@ RULES = (select(RoutingRule.kind, RoutingRule.category, RoutingRule.urgent,
                 RoutingRule.municipality_id, RoutingRule.roles)
          .where(RoutingRule.kind == bindparam("kind")).order_by(RoutingRule.id))
 CANDIDATES = (select(ContactPoint.id, ContactPoint.role, ContactPoint.municipality_id,
-                     ContactPoint.school_id, ContactPoint.escalation_order)
+                     ContactPoint.school_id, ContactPoint.escalation_order, ContactPoint.country)
               .where(ContactPoint.active,
                      or_(ContactPoint.municipality_id.is_(None),
                          ContactPoint.municipality_id == bindparam("municipality_id"),
@@ -46,6 +54,13 @@ CANDIDATES = (select(ContactPoint.id, ContactPoint.role, ContactPoint.municipali
               .order_by(ContactPoint.id))
 NAMES = select(Municipality.code, Municipality.name_sq, Municipality.name_sr).where(
     Municipality.id == bindparam("municipality_id"))
+COUNTRY = select(Municipality.country).where(Municipality.id == bindparam("municipality_id"))
+
+
+def country_of(session: Session, municipality_id: int) -> str | None:
+    """Return the country (XK | AL) of a municipality, None if there is no such one."""
+    found = session.connection().execute(COUNTRY, {"municipality_id": municipality_id}).scalar()
+    return str(found) if found else None
 
 
 def load_rules(session: Session, kind: str) -> list[Rule]:
@@ -60,8 +75,8 @@ def load_candidates(session: Session, municipality_id: int | None,
     """Return the active contact points that could take a report here, national ones included."""
     rows = session.connection().execute(CANDIDATES, {"municipality_id": municipality_id,
                                         "school_id": school_id})
-    return [Candidate(r.id, r.role, r.municipality_id, r.school_id, r.escalation_order)
-            for r in rows]
+    return [Candidate(r.id, r.role, r.municipality_id, r.school_id, r.escalation_order,
+                      country=r.country) for r in rows]
 
 
 def municipality_name_and_code(session: Session, municipality_id: int,

@@ -1,34 +1,69 @@
-"""Statistics of a period: counts, response times and what went wrong, by SQL aggregates.
+"""Statistics of a period: counts by every breakdown, response times, and what went late.
 
-Everything is counted in the database: one pass groups the period's reports by kind,
-category, municipality and month (a few thousand rows at most, summed here), one more
-measures the delays. Days are local calendar days (Europe/Tirane), months too, so both
-backends agree to the minute. Percentiles use PostgreSQL's `percentile_cont`; SQLite has
-none, so there one column of hours is read and ranked in Python. Simulated reports are
-left out of everything.
+Counts come from the monthly roll-ups where they can (service/stat_sources.py): an admin's
+or a coordinator's half-year reads a few thousand rows instead of every report. Days and
+months are local (Europe/Tirane). Times to take-up and to resolution are counted in
+duration classes (a minute wide below an hour, a tenth of an hour below a day, an hour
+below 30 days, a day beyond) and their median and 90th percentile are interpolated between
+class bounds, as PostgreSQL's percentile_cont would over those values. A report is taken up
+in time when it was acknowledged before its escalation deadline (the deadlines in effect,
+as the escalation uses them). Simulated reports are left out of everything.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, extract, func, or_, select
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
 from alerts.deadlines import Deadlines
-from models import Municipality, Report, ReportRoute
-from service.report_queries import local_midnight, overdue
+from locales import LOCAL_ZONE
+from models import Municipality, Report, School
+from models.tallies import on_class_edge
+from service.report_queries import KINDS, local_midnight
+from service.stat_sources import (
+    Month,
+    Sums,
+    durations_from_rollups,
+    from_reports,
+    from_rollups,
+    missed,
+)
 
-STEPS = (Report.acknowledged_at, Report.resolved_at)  # the steps whose delays are measured
-SHARES = array([0.5, 0.9])  # the median and the 90th percentile
 Counted = TypeVar("Counted", bound=tuple[Any, ...])
 LONGEST = timedelta(days=5 * 366)  # a longer period is a typo, and would count too many months
+SHARES = (Fraction(1, 2), Fraction(9, 10))  # the median and the 90th percentile
+NOT_KNOWN = "unknown"  # a breakdown value nobody gave
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose reports are counted: all, a municipality's, a country's, and/or a condition.
+
+    `condition` is anything more (a focal point's roles), which the roll-ups cannot answer:
+    then every figure is counted from the reports.
+    """
+
+    municipality_id: int | None = None
+    country: str | None = None
+    condition: ColumnElement[bool] | None = None
+
+    def where(self) -> ColumnElement[bool]:
+        """Return the scope as a condition on reports."""
+        found: list[ColumnElement[bool]] = [true()]
+        if self.municipality_id is not None:
+            found.append(Report.municipality_id == self.municipality_id)
+        if self.country is not None:
+            found.append(Report.country == self.country)
+        if self.condition is not None:
+            found.append(self.condition)
+        return and_(*found)
 
 
 @dataclass(frozen=True)
@@ -41,153 +76,183 @@ class Durations:
 
 
 @dataclass(frozen=True)
+class Times:
+    """One kind's response (kind "" for all): times, and take-ups before the deadline or not."""
+
+    kind: str
+    reports: int
+    take_up: Durations
+    resolve: Durations
+    in_time: int  # taken up before the escalation deadline
+    late: int  # taken up, but after the deadline
+    missed: int  # not taken up, and the deadline has passed
+
+    @property
+    def share(self) -> float | None:
+        """Return the percentage taken up in time of those whose deadline has come."""
+        due = self.in_time + self.late + self.missed
+        return round(100 * self.in_time / due, 1) if due else None
+
+
+@dataclass(frozen=True)
 class PeriodStats:
     """The figures of reports received in one period (local days, both ends included)."""
 
     start: date
     end: date
+    current: bool  # the period reaches today: "overdue now" means something only then
     total: int
     urgent: int
     unrouted: int
-    overdue: int  # still waiting past their deadline at the moment of computing
     escalated: int
+    late: int  # taken up, but after the escalation deadline
+    missed: int  # never taken up, and the deadline has passed
+    overdue: int | None  # the same, said of today: None for a past period
     by_month: tuple[tuple[str, int], ...]  # ("YYYY-MM", count) for every month, zeros too
-    by_kind: tuple[tuple[str, int], ...]  # biggest first
-    by_category: tuple[tuple[str, str, int], ...]  # (kind, category, count), biggest first
-    by_municipality: tuple[tuple[str, int], ...]  # Albanian name, "" for none; biggest first
-    acknowledge: Durations
+    by_kind: tuple[tuple[str, int], ...]  # biggest first, as all of these
+    by_category: tuple[tuple[str, str, int], ...]  # (kind, category, count)
+    by_municipality: tuple[tuple[str, int], ...]  # Albanian name, "" for none
+    by_country: tuple[tuple[str, int], ...]  # XK | AL, "" for not known
+    by_sex: tuple[tuple[str, int], ...]  # children at risk only
+    by_age_band: tuple[tuple[str, int], ...]
+    by_school: tuple[tuple[str, int], ...]  # dropouts only: school name, "" for none
+    by_reason: tuple[tuple[str, int], ...]
+    acknowledge: Durations  # every kind together, as `times[-1]`
     resolve: Durations
+    times: tuple[Times, ...]  # per kind present, then all kinds ("")
 
 
-def compute(session: Session, start: date, end: date, condition: ColumnElement[bool], *,
-            deadlines: Deadlines | None = None, now: datetime | None = None) -> PeriodStats:
-    """Return the statistics of the reports received from `start` to `end` within `condition`.
+def compute(session: Session, start: date, end: date, scope: Scope | None = None, *,
+            deadlines: Deadlines | None = None, now: datetime | None = None,
+            rollups: bool = True) -> PeriodStats:
+    """Return the statistics of the reports received from `start` to `end` within `scope`.
 
-    `deadlines` (default: the built-in ones) and `now` decide which reports are overdue.
+    `deadlines` (default: the built-in ones) and `now` decide what was late; `rollups`
+    False counts everything from the reports (the reference the roll-ups are checked by).
 
     :raise ValueError: when `end` is before `start` or the period is longer than LONGEST.
     """
     if end < start or end - start > LONGEST:
         raise ValueError(f"not a period: {start.isoformat()} to {end.isoformat()}")
-    where = and_(condition, Report.simulated.is_(False),
-                 Report.created_at >= local_midnight(start),
-                 Report.created_at < local_midnight(end + timedelta(days=1)))
+    scope, deadlines = scope or Scope(), deadlines or Deadlines.load()
+    now = now or datetime.now(UTC)
     months = month_spans(start, end)
-    groups = _grouped(session, where, months,
-                      overdue(deadlines or Deadlines.load(), now or datetime.now(UTC)))
-    acknowledge, resolve = durations(session, where)
-    return _summed(start, end, groups, [key for key, _, _ in months],
-                   _names(session, {row[2] for row in groups}), acknowledge, resolve)
+    counted = [m for m in months if m.whole] if rollups and scope.condition is None else []
+    timed = counted if scope.municipality_id is None and all(
+        on_class_edge(deadlines.deadline_for(kind, urgent))
+        for kind in KINDS for urgent in (True, False)) else []
+    sums = Sums()
+    from_rollups(session, sums, counted, scope.municipality_id, scope.country)
+    durations_from_rollups(session, sums, timed, scope.country, deadlines)
+    where = scope.where()
+    from_reports(session, sums, [m for m in months if m not in counted], where, deadlines,
+                 counts=True)
+    from_reports(session, sums, [m for m in counted if m not in timed], where, deadlines,
+                 counts=False)
+    missed(session, sums, months, where, deadlines, now)
+    current = end >= now.astimezone(LOCAL_ZONE).date()
+    return _summed(session, start, end, current, months, sums)
 
 
-def _grouped(session: Session, where: ColumnElement[bool],
-             months: list[tuple[str, datetime, datetime]],
-             late: ColumnElement[bool]) -> Sequence[Sequence[Any]]:
-    """Return the counts by kind, category, municipality and month, in one pass.
-
-    Each row: kind, category, municipality id, month number, then the counts of reports,
-    urgent, unrouted, overdue and escalated ones. The month is numbered by comparing with
-    its local boundaries, which both backends can do (SQLite knows no time zones).
-    """
-    month = case(*((Report.created_at < until, index) for index, (_, _, until)
-                   in enumerate(months[:-1])), else_=len(months) - 1).label("month")
-    escalated = Report.id.in_(select(ReportRoute.report_id).where(
-        or_(ReportRoute.level > 0, ReportRoute.escalated_at.is_not(None))))
-    reports = func.count(Report.id)
-    return session.execute(select(
-        Report.kind, Report.category, Report.municipality_id, month, reports,
-        reports.filter(Report.urgent.is_(True)), reports.filter(Report.unrouted.is_(True)),
-        reports.filter(late), reports.filter(escalated),
-    ).where(where).group_by(Report.kind, Report.category, Report.municipality_id, month)).all()
-
-
-def _summed(start: date, end: date, groups: Sequence[Sequence[Any]], months: list[str],
-            names: dict[int, str], acknowledge: Durations, resolve: Durations) -> PeriodStats:
-    """Return the period's figures summed from the grouped counts."""
-    totals = [0] * 5  # reports, urgent, unrouted, overdue, escalated
-    kinds: Counter[str] = Counter()
-    categories: Counter[tuple[str, str]] = Counter()
-    places: Counter[int | None] = Counter()
-    per_month = [0] * len(months)
-    for kind, category, place, month, *counts in groups:
-        totals = [total + int(count) for total, count in zip(totals, counts, strict=True)]
-        reports = int(counts[0])
-        kinds[kind] += reports
-        categories[(kind, category)] += reports
-        places[place] += reports
-        per_month[month] += reports
+def _summed(session: Session, start: date, end: date, current: bool, months: list[Month],
+            sums: Sums) -> PeriodStats:
+    """Return the period's figures summed and sorted from what the sources added up."""
+    totals, per = sums.totals, sums.per
+    for name in ("sex", "age_band", "reason"):  # a value nobody gave is not known
+        known: Counter[str] = Counter()
+        for key, count in per[name].items():
+            known[key or NOT_KNOWN] += count
+        per[name] = known
+    times = _times(sums, per["kind"])
+    places = _names(session, Municipality.id, Municipality.name_sq, per["municipality"])
+    schools = _names(session, School.id, School.name, {int(k) for k in per["school"] if k})
     return PeriodStats(
-        start=start, end=end, total=totals[0], urgent=totals[1], unrouted=totals[2],
-        overdue=totals[3], escalated=totals[4],
-        by_month=tuple(zip(months, per_month, strict=True)),
-        by_kind=_biggest_first(kinds.items()),
+        start=start, end=end, current=current, total=totals[0], urgent=totals[1],
+        unrouted=totals[2], escalated=totals[3], late=times[-1].late, missed=times[-1].missed,
+        overdue=times[-1].missed if current else None,
+        by_month=tuple((f"{m.key // 100:04d}-{m.key % 100:02d}", per["month"][m.key])
+                       for m in months),
+        by_kind=_biggest_first(per["kind"].items()),
         by_category=_biggest_first((kind, category, count)
-                                   for (kind, category), count in categories.items()),
-        by_municipality=_biggest_first((names.get(place, "") if place is not None else "", count)
-                                       for place, count in places.items()),
-        acknowledge=acknowledge, resolve=resolve)
+                                   for (kind, category), count in per["category"].items()),
+        by_municipality=_biggest_first((places.get(place, ""), count)
+                                       for place, count in per["municipality"].items()),
+        by_country=_biggest_first(per["country"].items()),
+        by_sex=_biggest_first(per["sex"].items()),
+        by_age_band=_biggest_first(per["age_band"].items()),
+        by_school=_biggest_first((schools.get(int(key), key) if key else "", count)
+                                 for key, count in per["school"].items()),
+        by_reason=_biggest_first(per["reason"].items()),
+        acknowledge=times[-1].take_up, resolve=times[-1].resolve, times=times)
 
 
-def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    """Return the Albanian names of some municipalities by id."""
-    known = [ident for ident in ids if ident is not None]
-    return {ident: name for ident, name in session.execute(
-        select(Municipality.id, Municipality.name_sq).where(Municipality.id.in_(known)))}
+def _times(sums: Sums, reports: Counter[str]) -> tuple[Times, ...]:
+    """Return the response times of each kind present, then of all kinds together."""
+    kinds = [kind for kind, _ in _biggest_first(reports.items())]
+    classes: defaultdict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    for (kind, _, step, minutes), count in sums.durations.items():
+        classes[(kind, step)][minutes] += count
+        classes[("", step)][minutes] += count
+    found = []
+    for kind in [*kinds, ""]:
+        take_up, resolve = (classes.get((kind, step), Counter())
+                            for step in ("take_up", "resolve"))
+        in_time = sum(count for k, count in sums.in_time.items() if kind in ("", k))
+        late_missed = sum(count for k, count in sums.missed.items() if kind in ("", k))
+        found.append(Times(
+            kind=kind, reports=sum(c for k, c in reports.items() if kind in ("", k)),
+            take_up=percentiles(take_up), resolve=percentiles(resolve),
+            in_time=in_time, late=sum(take_up.values()) - in_time, missed=late_missed))
+    return tuple(found)
 
 
-def month_spans(start: date, end: date) -> list[tuple[str, datetime, datetime]]:
-    """Return each calendar month the period touches: "YYYY-MM" and its part as UTC moments."""
+def percentiles(classes: Counter[int]) -> Durations:
+    """Return the count, median and 90th percentile (hours) of durations counted by class."""
+    ordered = sorted((minutes, count) for minutes, count in classes.items() if count)
+    total = sum(count for _, count in ordered)
+    if not total:
+        return Durations(0, None, None)
+
+    def at(position: int) -> int:
+        """Return the class bound of the value at a 0-based position in sorted order."""
+        for minutes, count in ordered:
+            if position < count:
+                return minutes
+            position -= count
+        return ordered[-1][0]
+
+    found = []
+    for share in SHARES:
+        rank = share * (total - 1)
+        low = int(rank)
+        value = at(low) + (at(low + 1) - at(low)) * (rank - low) if rank > low else at(low)
+        found.append(round(float(value) / 60, 2))
+    return Durations(total, found[0], found[1])
+
+
+def _names(session: Session, ident: Any, name: Any, ids: Iterable[Any]) -> dict[int, str]:
+    """Return the names of some rows by id (municipalities, schools); 0 and "" are none."""
+    known = [int(key) for key in ids if key]
+    if not known:
+        return {}
+    return {key: value for key, value in session.execute(
+        select(ident, name).where(ident.in_(known)))}
+
+
+def month_spans(start: date, end: date) -> list[Month]:
+    """Return each calendar month the period touches, with its part inside the period."""
     spans = []
     first = start
     while first <= end:
         following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
         last = min(following - timedelta(days=1), end)
-        spans.append((first.strftime("%Y-%m"), local_midnight(first),
-                      local_midnight(last + timedelta(days=1))))
+        spans.append(Month(first.year * 100 + first.month, local_midnight(first),
+                           local_midnight(last + timedelta(days=1)),
+                           first.day == 1 and last == following - timedelta(days=1)))
         first = following
     return spans
 
 
-def durations(session: Session, where: ColumnElement[bool]) -> tuple[Durations, Durations]:
-    """Return how long the reports took to be acknowledged and to be resolved, in hours."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Ranked in the database in one pass: percentile_cont skips the NULLs of reports that
-        # have not reached a step, and takes both percentiles from one sort.
-        measured: list[Any] = []
-        for step in STEPS:
-            hours = cast(extract("epoch", step - Report.created_at), Float) / 3600
-            measured += [func.count(step), func.percentile_cont(SHARES).within_group(hours)]
-        acknowledged, to_acknowledge, resolved, to_resolve = session.execute(
-            select(*measured).where(where)).one()
-        return _cut(acknowledged, to_acknowledge), _cut(resolved, to_resolve)
-    # SQLite has no percentile function: read one column of hours at a time and rank it here,
-    # with the same linear interpolation as percentile_cont ("inclusive" quantiles).
-    acknowledge, resolve = (_ranked(sorted(float(value) for value in session.scalars(
-        select((func.julianday(step) - func.julianday(Report.created_at)) * 24.0)
-        .where(where, step.is_not(None))))) for step in STEPS)
-    return acknowledge, resolve
-
-
-def _cut(count: int, percentiles: list[float] | None) -> Durations:
-    """Return the Durations of a count and its [median, 90th percentile] (None when empty)."""
-    median, p90 = percentiles or (None, None)
-    return Durations(int(count), _hours(median), _hours(p90))
-
-
-def _ranked(values: list[float]) -> Durations:
-    """Return the count, median and 90th percentile of sorted hours."""
-    if len(values) < 2:  # quantiles() needs two points; a single one is every percentile
-        only = _hours(values[0]) if values else None
-        return Durations(len(values), only, only)
-    return Durations(len(values), _hours(statistics.median(values)),
-                     _hours(statistics.quantiles(values, n=10, method="inclusive")[8]))
-
-
-def _hours(value: Any) -> float | None:
-    """Return hours rounded to the hundredth (36 seconds), so both backends agree exactly."""
-    return None if value is None else round(float(value), 2)
-
-
 def _biggest_first(rows: Iterable[Counted]) -> tuple[Counted, ...]:
     """Return rows ending in a count as a tuple, biggest count first, then by name."""
-    return tuple(sorted(rows, key=lambda row: (-row[-1], *row[:-1])))
+    return tuple(sorted((row for row in rows if row[-1]), key=lambda row: (-row[-1], *row[:-1])))

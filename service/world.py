@@ -144,10 +144,10 @@ class DbWorld:
         return [_view(r) for r in reports]
 
     def route(self, kind: str, category: str, urgent: bool, municipality_id: int | None,
-              school_id: int | None, language: str) -> Routing:
+              school_id: int | None, language: str, country: str | None = None) -> Routing:
         """Route a report through the rule table to contact points."""
         return route_report(self.session, kind, category, urgent, municipality_id, school_id,
-                            language)
+                            language, country)
 
     def is_contact_point(self, channel: str, address: str) -> bool:
         """Tell whether this address belongs to an active contact point."""

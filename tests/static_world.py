@@ -82,7 +82,7 @@ class StaticWorld:
         return []
 
     def route(self, kind: str, category: str, urgent: bool, municipality_id: int | None,
-              school_id: int | None, language: str) -> Routing:
+              school_id: int | None, language: str, country: str | None = None) -> Routing:
         """Route everything to one role in the municipality."""
         role = {"dropout": "dropout_team", "hazard": "public_services"}.get(kind,
                                                                             "child_protection")

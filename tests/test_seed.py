@@ -91,7 +91,7 @@ def test_seed_demo_makes_every_role_in_five_places_and_is_idempotent(db: Databas
     """The demo set has a school, a teacher and a contact point per role in each demo place."""
     with db.transaction() as session:
         first = seed_demo(session)
-    assert len(first) == 6
+    assert len(first) == 7  # five places, and one national office per country
     assert all("added" in line for line in first)
     with db.transaction() as session:
         points = session.scalars(select(ContactPoint)).all()
@@ -101,8 +101,9 @@ def test_seed_demo_makes_every_role_in_five_places_and_is_idempotent(db: Databas
         expected: dict[tuple[str | None, str], int] = {
             (place, role): 1 for place in DEMO_PLACES for role, _ in DEMO_ROLES
         }
-        expected[(None, "national")] = 1
+        expected[(None, "national")] = 2
         assert roles == expected
+        assert sorted(p.country or "" for p in points if p.role == "national") == ["AL", "XK"]
         assert all(normalize_phone(p.phone or "") == p.phone for p in points)
         assert all(p.language == "sq" and p.escalation_order == 1 for p in points)
         school_roles = {p.role for p in points if p.school is not None}

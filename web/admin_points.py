@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from bot.linking import VALIDITY, new_code
 from handlers.categories import ROLES
 from handlers.i18n import Verbatim, msg
+from handlers.place_answers import COUNTRY_NAMES as COUNTRIES
 from models import ContactPoint, Municipality, School, User
 from models.db import get_db
 
@@ -32,7 +33,7 @@ NAME_NEEDED = msg("The name is empty.")
 NO_SUCH_SCHOOL = msg("There is no school with the code {code}.")
 INACTIVE = msg("This contact point is inactive: activate it before linking a Telegram chat.")
 FIELDS = ("name", "role", "municipality_id", "school_id", "phone", "telegram_chat_id", "email",
-          "escalation_order", "language", "note")
+          "escalation_order", "language", "country", "note")
 
 
 def _point(session: Session, user: User, point_id: int) -> ContactPoint:
@@ -69,7 +70,8 @@ def _apply(session: Session, user: User, point: ContactPoint) -> bool:
            "school_code": school.code if school else "", "phone": form.get("phone", ""),
            "telegram_chat_id": form.get("telegram_chat_id", ""), "email": form.get("email", ""),
            "escalation_order": form.get("escalation_order", ""),
-           "language": form.get("language", "")}
+           "language": form.get("language", ""),
+           "country": form.get("country", "") if muni is None else ""}
     try:
         values = _contact_fields(row, MunicipalityIndex([muni] if muni else []),
                                  lambda _row: school)
@@ -98,7 +100,7 @@ def points() -> str:
             query = query.where(ContactPoint.municipality_id == town)
         return render_template("admin/points.html", points=list(session.scalars(query)),
                                roles=ROLES, municipalities=municipalities(session, user),
-                               chosen=town)
+                               chosen=town, countries=COUNTRIES)
 
 
 def edit_point(point_id: int | None = None) -> str | Response:
@@ -124,12 +126,14 @@ def _page(session: Session, user: User, point: ContactPoint, code: str | None = 
               "school_code": point.school.code if point.school else "",
               "phone": point.phone or "", "telegram_chat_id": point.telegram_chat_id or "",
               "email": point.email or "", "escalation_order": str(point.escalation_order or 1),
-              "language": point.language or "sq", "note": point.note or ""}
+              "language": point.language or "sq", "country": point.country or "",
+              "note": point.note or ""}
     if request.method == "POST" and code is None:
         values.update(request.form.to_dict())  # a refused form comes back as it was typed
     return render_template("admin/point.html", point=point, values=values, roles=ROLES,
                            municipalities=municipalities(session, user),
-                           languages=LANGUAGES, code=code, expires=expires)
+                           languages=LANGUAGES, countries=COUNTRIES, code=code,
+                           expires=expires)
 
 
 def toggle_point(point_id: int) -> Response:

@@ -19,6 +19,7 @@ from handlers.categories import CHILD_CONCERNS, DROPOUT_STATUSES, HAZARDS
 from models import STATUSES, Report
 from service.report_queries import KINDS, local_midnight, overdue
 
+COUNTRIES = ("XK", "AL")
 CATEGORIES = {"hazard": HAZARDS, "child_at_risk": CHILD_CONCERNS, "dropout": DROPOUT_STATUSES}
 PAGE_SIZE = 50
 
@@ -32,6 +33,7 @@ class Filters:
     status: str = ""
     urgent: str = ""  # "yes" | "no" | ""
     municipality: int | None = None
+    country: str = ""  # XK | AL | "" (admins only: anyone else's municipality fixes it)
     date_from: date | None = None
     date_to: date | None = None
     unrouted: bool = False
@@ -44,6 +46,7 @@ class Filters:
         args = {"kind": self.kind, "category": self.category, "status": self.status,
                 "urgent": self.urgent,
                 "municipality": str(self.municipality) if self.municipality else "",
+                "country": self.country,
                 "from": self.date_from.isoformat() if self.date_from else "",
                 "to": self.date_to.isoformat() if self.date_to else "",
                 "unrouted": "1" if self.unrouted else "", "overdue": "1" if self.overdue else ""}
@@ -88,6 +91,7 @@ def parse(args: MultiDict[str, str]) -> Filters:
         status=args.get("status", "") if args.get("status") in STATUSES else "",
         urgent=args.get("urgent", "") if args.get("urgent") in ("yes", "no") else "",
         municipality=int(municipality) if municipality.isdigit() else None,
+        country=args.get("country", "") if args.get("country") in COUNTRIES else "",
         date_from=read_day(args.get("from")), date_to=read_day(args.get("to")),
         unrouted=args.get("unrouted") == "1", overdue=args.get("overdue") == "1",
         before=read_cursor(args.get("before")),
@@ -108,6 +112,8 @@ def conditions(filters: Filters, deadlines: Deadlines, now: datetime
         found.append(Report.urgent.is_(filters.urgent == "yes"))
     if filters.municipality is not None:
         found.append(Report.municipality_id == filters.municipality)
+    if filters.country:
+        found.append(Report.country == filters.country)
     if filters.date_from:
         found.append(Report.created_at >= local_midnight(filters.date_from))
     if filters.date_to:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +28,7 @@ from alerts.deadlines import Deadlines
 from handlers.categories import ROLES, STATUSES, category_label
 from handlers.focal_actions import FOCAL_ACTIONS, FocalAction, available
 from handlers.i18n import Msg
+from handlers.place_answers import COUNTRY_NAMES
 from handlers.relay import QUESTION_LIMIT
 from models import ContactPoint, Municipality, Report, ReportRoute, User
 from models.db import get_db
@@ -86,6 +88,8 @@ def index() -> str:
     """List the reports the user may see, newest first, 50 a page, filtered."""
     user: User = g.user
     filters = parse(request.args)
+    if user.role != "admin":  # anyone else's municipality fixes the country
+        filters = replace(filters, country="")
     now = datetime.now(UTC)
     with get_db(current_app).transaction() as session:
         table = deadlines(session)
@@ -104,7 +108,8 @@ def index() -> str:
         return render_template(
             "reports/index.html", reports=page, late=late, filters=filters, more=more,
             kinds=KINDS, categories=CATEGORIES, statuses=STATUSES,
-            municipalities=municipalities, category_label=category_label)
+            municipalities=municipalities, category_label=category_label,
+            countries=COUNTRY_NAMES if user.role == "admin" else {})
 
 
 def _reporter(session: Session, user: User, report: Report) -> str | None:

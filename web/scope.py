@@ -10,6 +10,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, select, true
 
 from models import Report, ReportRoute, User
+from service.statistics import Scope
+
+COUNTRIES = ("XK", "AL")
 
 
 def visible(user: User) -> ColumnElement[bool]:
@@ -27,6 +30,25 @@ def visible(user: User) -> ColumnElement[bool]:
     routed = exists(select(ReportRoute.id).where(ReportRoute.report_id == Report.id,
                                                  ReportRoute.role.in_(roles)))
     return and_(here, routed)
+
+
+def statistics_scope(user: User, country: str = "") -> Scope:
+    """Return whose reports the user's statistics count, with `country` (admins only).
+
+    An admin's figures may be narrowed to a country; anyone else's municipality fixes it.
+    """
+    if user.role == "admin":
+        return Scope(country=country if country in COUNTRIES else None)
+    if user.municipality_id is None:
+        return Scope(condition=false())
+    if user.role == "coordinator":
+        return Scope(municipality_id=user.municipality_id)
+    return Scope(municipality_id=user.municipality_id, condition=visible(user))
+
+
+def chosen_country(user: User, value: str | None) -> str:
+    """Return the country an admin chose to look at (XK | AL), or "" for both or anyone else."""
+    return value if user.role == "admin" and value in COUNTRIES else ""
 
 
 def may_reassign_anywhere(user: User) -> bool:

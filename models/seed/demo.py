@@ -29,8 +29,11 @@ DEMO_ROLES = (
     ("school", True),
     ("coordinator", False),
 )
-NATIONAL_NAME = "Demo: national fallback"
-NATIONAL_PHONE = "+38344000999"
+# Each country's national office takes the reports of its country that no municipality holds.
+NATIONAL = (
+    ("XK", "Demo: national fallback", "+38344000999", "demo.national@example.org"),
+    ("AL", "Demo: Albania national fallback", "+355690000999", "demo.national.al@example.org"),
+)
 DEMO_NOTE = "Demo data with fake numbers; not a real contact."
 UPDATED_BY = "sinjalizo seed --demo"
 
@@ -137,10 +140,10 @@ def seed_demo(session: Session) -> list[str]:
         if muni is None:
             raise LookupError(f"municipality {code} is missing; seed the municipalities first")
         lines.append(_seed_municipality(session, muni, prefix, index))
-    added = _contact_point(
-        session, NATIONAL_NAME, "national", None,
-        phone=NATIONAL_PHONE, email="demo.national@example.org",
-    )
-    lines.append(f"National: {'added 1 contact point' if added else 'already present'}")
+    for country, name, phone, email in NATIONAL:
+        added = _contact_point(session, name, "national", None, phone=phone, email=email,
+                               country=country)
+        lines.append(f"National ({country}): "
+                     f"{'added 1 contact point' if added else 'already present'}")
     session.flush()
     return lines

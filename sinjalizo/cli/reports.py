@@ -40,23 +40,27 @@ def report_record(report: Report) -> dict[str, Any]:
     }
 
 
-def newest_reports(session: Session, limit: int) -> list[Report]:
-    """Return the newest reports with their routes loaded."""
+def newest_reports(session: Session, limit: int, country: str | None = None) -> list[Report]:
+    """Return the newest reports (of one country, if given) with their routes loaded."""
     query = (select(Report).options(selectinload(Report.routes).selectinload(
         ReportRoute.contact_point), selectinload(Report.municipality),
         selectinload(Report.school)).order_by(Report.created_at.desc(),
                                               Report.id.desc()).limit(limit))
+    if country is not None:
+        query = query.where(Report.country == country.upper())
     return list(session.scalars(query))
 
 
 @click.command("reports")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--limit", default=50, show_default=True, help="How many of the newest.")
+@click.option("--country", type=click.Choice(("XK", "AL"), case_sensitive=False),
+              help="Only the reports of Kosovo (XK) or of Albania (AL).")
 @click.pass_obj
-def reports(obj: CliContext, as_json: bool, limit: int) -> None:
+def reports(obj: CliContext, as_json: bool, limit: int, country: str | None) -> None:
     """List the newest reports and who they were routed to."""
     with obj.db.session() as session:
-        records = [report_record(r) for r in newest_reports(session, limit)]
+        records = [report_record(r) for r in newest_reports(session, limit, country)]
     if as_json:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
