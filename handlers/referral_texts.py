@@ -52,6 +52,11 @@ def listing(reference: str, code: str | None, municipality: str,
     """List the services a report may be referred to, and how to refer it."""
     where = PlaceName(code, municipality)
     shown = Verbatim(reference)
+    if not municipality:
+        # The directory is per municipality: a report whose place is not known has none yet.
+        return Reply((msg("Report {reference} has no municipality yet, so there is no local "
+                          "service to refer it to. Pass it to the municipality first from the "
+                          "dashboard.", reference=shown),))
     if not services:
         return Reply((msg("There are no services of {municipality:gen} in the directory yet; "
                           "the coordinator can add them in the dashboard.",

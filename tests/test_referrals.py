@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.content import prepare
+from handlers.referral_texts import listing
 from locales import Catalogs
 from models import ContactPoint, OutboxMessage, Report, ReportEvent
 from models.db import Database
@@ -286,3 +287,9 @@ def test_out_of_scope_is_not_found(auth: AuthActions, demo_db: Database, case: s
             Service.name.like("Strehimorja%"))).one()
     auth.post(f"{page}/referrals", {"service": str(prishtine)}, page=page)
     assert referrals(demo_db, case) == [("Qendra Labirinti", "sent")]
+
+
+def test_a_report_without_a_municipality_has_no_services_yet(catalogs: Catalogs) -> None:
+    """REFERO on a report whose place is not known says why nothing is listed, and what to do."""
+    said = catalogs(listing("R-7K3M9Q", None, "", []).lines[0], "sq")
+    assert "R-7K3M9Q" in said and "komun" in said and "  " not in said
