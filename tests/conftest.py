@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
 from models import Base
 from models.db import Database, get_db
 from models.migrate import upgrade
+from tests.browser import chromium_page, live_server
 from tests.fake_telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fake_telegram import FakeTelegram, fake_telegram
 from tests.pgcluster import ThrowawayPostgres
@@ -249,3 +251,17 @@ class AuthActions:
 def auth(dashboard: Flask) -> AuthActions:
     """Return sign-in actions on a fresh client of the dashboard."""
     return AuthActions(dashboard.test_client())
+
+
+@pytest.fixture
+def site(dashboard: Flask) -> Iterator[str]:
+    """Serve the dashboard on a loopback port, for the browser tests."""
+    with live_server(dashboard) as base:
+        yield base
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """Yield a page of Debian's headless Chromium."""
+    with chromium_page() as opened:
+        yield opened

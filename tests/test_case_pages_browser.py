@@ -7,14 +7,11 @@ audit log as Chromium renders them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests import test_case_pages
-from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.browser import CHROMIUM
 from tests.test_case_pages import raw_codes
 from tests.test_dashboard_browser import sign_in
 
@@ -22,20 +19,6 @@ cases = test_case_pages.cases  # the same reports, filed the same way
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is missing: `make test` installs it")
-
-
-@pytest.fixture
-def site(dashboard: Flask) -> Iterator[str]:
-    """Serve the dashboard on a loopback port."""
-    with live_server(dashboard) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """Yield a Chromium page."""
-    with chromium_page() as opened:
-        yield opened
 
 
 def seen(page: Page, site: str, path: str) -> str:

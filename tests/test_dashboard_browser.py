@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
 from models import Report
 from models.db import Database
-from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.browser import CHROMIUM
 from tests.conftest import PASSWORD
 from tests.dialog import Chat, references
 from tests.test_dashboard import PRIZREN_CHILD
@@ -21,20 +20,6 @@ from tests.test_dialogs import test_hazard_by_telegram_with_pin_and_photo as fil
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is missing: `make test` installs it")
-
-
-@pytest.fixture
-def site(dashboard: Flask) -> Iterator[str]:
-    """Serve the dashboard on a loopback port."""
-    with live_server(dashboard) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """Yield a Chromium page."""
-    with chromium_page() as opened:
-        yield opened
 
 
 def sign_in(page: Page, site: str, email: str = "admin@example.org") -> None:

@@ -3,10 +3,9 @@ over HTTP, and its map in a real Chromium (only a pin is a marker; anything else
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from locales import Catalogs
 from models import Municipality, OutboxMessage, Report
 from models.db import Database
 from sinjalizo.settings import Settings
-from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.browser import CHROMIUM
 from tests.conftest import AuthActions
 from tests.dialog import Chat, references, rows
 from tests.test_dashboard_browser import sign_in
@@ -126,20 +125,6 @@ def test_boundary_is_served_to_staff_only(auth: AuthActions, demo_db: Database) 
     assert "private" in response.headers["Cache-Control"]
     assert auth.client.get(f"/municipalities/{tirana}/boundary.geojson").status_code == 404
     assert auth.client.get("/municipalities/99999/boundary.geojson").status_code == 404
-
-
-@pytest.fixture
-def site(dashboard: Flask) -> Iterator[str]:
-    """Serve the dashboard on a loopback port."""
-    with live_server(dashboard) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """Yield a Chromium page."""
-    with chromium_page() as opened:
-        yield opened
 
 
 @needs_chromium

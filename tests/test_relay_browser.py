@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from models.db import Database
-from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.browser import CHROMIUM
 from tests.conftest import PASSWORD
 from tests.dialog import Chat, references, rows
 from tests.test_dashboard import PRIZREN_CHILD
@@ -32,20 +31,6 @@ SMS_REPORTER = "+38344999481"
 CONSENTING = "+38349200002"
 ADDRESSES = (TELEGRAM_REPORTER, SMS_REPORTER, SMS_REPORTER[1:], CONSENTING, CONSENTING[1:])
 QUESTION = "A është gropa para shkollës apo pas saj?"
-
-
-@pytest.fixture
-def site(dashboard: Flask) -> Iterator[str]:
-    """Serve the dashboard on a loopback port."""
-    with live_server(dashboard) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """Yield a Chromium page."""
-    with chromium_page() as opened:
-        yield opened
 
 
 class Seen(list[str]):

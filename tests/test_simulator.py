@@ -5,11 +5,9 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -28,7 +26,7 @@ from models import (
 from models.db import Database
 from sms import optout
 from sms.gsm import transliterate
-from tests.browser import CHROMIUM, chromium_page, live_server
+from tests.browser import CHROMIUM, chromium_page
 from tests.conftest import PASSWORD, AuthActions
 from tests.test_dialogs import HAZARD_BY_SMS
 from web.simulator_panes import PHOTO
@@ -218,13 +216,6 @@ def test_only_admins_and_only_with_a_token(auth: AuthActions) -> None:
         "pane": "sms", "nonce": secrets.token_hex(8), "text": "Tung"}).status_code == 400
     bad_pin = {"pane": "telegram", "nonce": secrets.token_hex(8), "lat": "nan", "lon": "20"}
     assert auth.post("/simulator/send", bad_pin, page="/simulator/").status_code == 400
-
-
-@pytest.fixture
-def site(dashboard: Flask) -> Iterator[str]:
-    """Serve the dashboard on a loopback port."""
-    with live_server(dashboard) as base:
-        yield base
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is missing")
