@@ -58,12 +58,20 @@ class ThrowawayPostgres:
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8")
+        self.resume()
+        return self.url("postgres")
+
+    def resume(self) -> None:
+        """Start the server of the created cluster (again), waiting until it accepts."""
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 " \
                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off " \
                   "-c max_connections=200"
         self._run("pg_ctl", "-D", str(self.datadir), "-o", options, "-l",
                   str(self.root / "log"), "-w", "start")
-        return self.url("postgres")
+
+    def halt(self) -> None:
+        """Stop the server as an operator would (fast: sessions cut), keeping its files."""
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
 
     def url(self, database: str) -> str:
         """Return the URL of one database in this cluster."""

@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions[CONVERSATIONS_KEY] = build_conversations(
         db, settings, catalogs=app.extensions[CATALOGS_KEY])
-    app.register_blueprint(health.bp)
+    health.init_app(app)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(status.bp)
     telegram_webhook.init_app(app)

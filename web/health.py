@@ -1,20 +1,43 @@
-"""Liveness endpoint for deployers and tests."""
+"""Liveness endpoint for deployers and tests, and the answer when the database is away.
+
+A request that cannot reach the database (PostgreSQL restarting, the pool exhausted) answers
+503 with Retry-After, never a reply that pretends it was handled: Telegram and Twilio retry a
+webhook that failed, and the retry is then stored once (processed-inbound records).
+"""
 
 from __future__ import annotations
 
 import logging
 from http import HTTPStatus
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.wrappers import Response as PlainResponse
 
 from models.db import get_db
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
+# Errors that say the database is out of reach for now, not that the request was wrong.
+UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 30
 
+
+def init_app(app: Flask) -> None:
+    """Serve /healthz and answer 503 to any request the database cannot serve right now."""
+    app.register_blueprint(bp)
+    for error in UNREACHABLE:
+        app.register_error_handler(error, database_unavailable)
+
+
+def database_unavailable(error: Exception) -> PlainResponse:
+    """Log the lost database and answer 503 with Retry-After, so the sender tries again."""
+    log.error("database unavailable for %s %s", request.method, request.path, exc_info=error)
+    return ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS).get_response()
 
 
 @bp.get("/healthz")
