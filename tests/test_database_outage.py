@@ -290,7 +290,7 @@ def test_a_database_outage_loses_nothing_and_fakes_nothing(stack: Stack,
     assert chat.post(chat.updates.of("[stray_dogs]")) == 200
     sent = stack.telegram.texts(str(CITIZEN))
     assert expects(catalogs, sent[-2], HAZARD_KIND) and expects(catalogs, sent[-1], HAZARD_PIN), \
-        "the pressed button moved the conversation exactly once"
+        "the retried press got its stored answer and the dialog went on"
     assert requests.get(stack.base + "/healthz", timeout=10).status_code == 200
 
     alerts = every_alert_sent(stack.db, back + RECOVERY_SECONDS + lease_seconds())
