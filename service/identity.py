@@ -146,9 +146,9 @@ def detach(session: Session, report: Report, people: set[int], why: str, actor: 
         report.reporter = None
         removed.reports = 1
     session.flush()
-    removed.followers = _count(session.execute(delete(ReportFollower).where(
+    removed.followers = touched(session.execute(delete(ReportFollower).where(
         ReportFollower.report_id == report.id, ReportFollower.contact_id.in_(people))))
-    removed.questions = _count(session.execute(update(ReporterQuestion).where(
+    removed.questions = touched(session.execute(update(ReporterQuestion).where(
         ReporterQuestion.report_id == report.id, ReporterQuestion.contact_id.in_(people))
         .values(contact_id=None, identity_removed=True)))
     removed.add(scrub(session, (OutboxMessage.report_id == report.id)
@@ -190,9 +190,9 @@ def scrub(session: Session, which: ColumnElement[bool], now: datetime) -> Remove
 def forget_address(session: Session, channel: str, address: str) -> Removed:
     """Delete an address's conversation state and the records of its processed messages."""
     removed = Removed()
-    removed.conversations = _count(session.execute(delete(ConversationSession).where(
+    removed.conversations = touched(session.execute(delete(ConversationSession).where(
         ConversationSession.channel == channel, ConversationSession.address == address)))
-    removed.inbound = _count(session.execute(delete(ProcessedInbound).where(
+    removed.inbound = touched(session.execute(delete(ProcessedInbound).where(
         ProcessedInbound.channel == channel, ProcessedInbound.address == address)))
     return removed
 
@@ -227,7 +227,7 @@ def _without(text: str, address: str) -> str:
     return text.replace(address, "…") if address and text else text
 
 
-def _count(result: object) -> int:
+def touched(result: object) -> int:
     """Return how many rows a bulk statement touched."""
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -31,7 +31,15 @@ from models import (
     ReportFollower,
 )
 from models.optout import HASHED_ROLE
-from service.identity import Removed, audit, detach, forget, people_of, staff_contacts
+from service.identity import (
+    Removed,
+    audit,
+    detach,
+    forget,
+    people_of,
+    staff_contacts,
+    touched,
+)
 
 FINISHED = ("resolved", "closed")
 BATCH = 200
@@ -102,9 +110,9 @@ def retain(session: Session, now: datetime, days: int, limit: int | None = None)
             done.removed.add(forget(session, contact, now))
         last, seen = contacts[-1].id, seen + len(contacts)
     done.more = done.more or _full(seen, limit)
-    done.removed.conversations += _count(session.execute(delete(ConversationSession).where(
+    done.removed.conversations += touched(session.execute(delete(ConversationSession).where(
         ConversationSession.updated_at <= cutoff, ConversationSession.expires_at.is_(None))))
-    done.removed.inbound += _count(session.execute(delete(ProcessedInbound).where(
+    done.removed.inbound += touched(session.execute(delete(ProcessedInbound).where(
         ProcessedInbound.received_at <= cutoff)))
     return done
 
@@ -112,11 +120,6 @@ def retain(session: Session, now: datetime, days: int, limit: int | None = None)
 def _full(seen: int, limit: int | None) -> bool:
     """Tell whether a loop has handled as many rows as it may."""
     return limit is not None and seen >= limit
-
-
-def _count(result: object) -> int:
-    """Return how many rows a bulk statement touched."""
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def claim(session: Session, name: str, now: datetime, every: timedelta) -> bool:
@@ -127,7 +130,7 @@ def claim(session: Session, name: str, now: datetime, every: timedelta) -> bool:
     """
     free = select(PeriodicRun.name).where(PeriodicRun.name == name).with_for_update(
         skip_locked=True)
-    won = _count(session.execute(update(PeriodicRun).where(
+    won = touched(session.execute(update(PeriodicRun).where(
         PeriodicRun.name == name, PeriodicRun.name.in_(free),
         or_(PeriodicRun.last_run_at.is_(None), PeriodicRun.last_run_at <= now - every))
         .values(last_run_at=now)))

@@ -18,7 +18,8 @@ from handlers.i18n import Msg, Verbatim, msg
 from models import User
 from models.db import get_db
 from service.identity import said
-from service.subject import Subject, SubjectError, erase, export, parse_subject
+from service.subject import Subject, SubjectError, erase, parse_subject
+from service.subject_export import export
 from web.admin_common import problem
 from web.audit import record
 from web.auth import admin_required

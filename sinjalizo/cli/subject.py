@@ -10,12 +10,15 @@ from pathlib import Path
 import click
 
 from service.identity import audit
-from service.subject import Subject, SubjectError, erase, export, parse_subject
+from service.subject import Subject, SubjectError, erase, parse_subject
+from service.subject_export import export
 from sinjalizo.cli.context import CliContext
 from sinjalizo.cli.retention import print_removed
 from sinjalizo.cli.seed import migrated_transaction
 
 BY = "command line"
+ADDRESS = ("ADDRESS is a phone number in any usual form (+383 44 123 456, 044 123 456) or a "
+           "Telegram chat id (5551, telegram:5551).")
 
 
 def subject_of(raw: str) -> Subject:
@@ -28,11 +31,11 @@ def subject_of(raw: str) -> Subject:
 
 @click.group("subject")
 def subject_group() -> None:
-    """A person's data: ADDRESS is a phone number in any usual form (+383 44 123 456,
-    044 123 456) or a Telegram chat id (5551, telegram:5551)."""
+    """A person's data: export what is held about a number or chat, or erase it."""
 
 
-@subject_group.command("export")
+@subject_group.command("export", help="Write as JSON everything held about ADDRESS. "
+                       + ADDRESS)
 @click.argument("address")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the JSON to this file (readable by its owner only).")
@@ -55,7 +58,8 @@ def export_command(obj: CliContext, address: str, out: Path | None) -> None:
     click.echo(f"Wrote what is held about {subject.masked} to {out}.", err=True)
 
 
-@subject_group.command("erase")
+@subject_group.command("erase", help="Remove ADDRESS's identity everywhere; their reports "
+                       "stay, anonymised. " + ADDRESS)
 @click.argument("address")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
@@ -70,7 +74,10 @@ def erase_command(obj: CliContext, address: str, yes: bool) -> None:
         done = erase(session, subject, now, "system")
         audit(session, "subject_erase", now, {"by": BY, "subject": subject.masked,
                                               **done.removed.counts()})
-    print_removed(done.removed, f"Removed what was held about {subject.masked}:")
+    if done.removed.nothing:
+        click.echo(f"Nothing was held about {subject.masked}.")
+    else:
+        print_removed(done.removed, f"Removed what was held about {subject.masked}:")
     for kept in done.kept:
         where = kept.get("school") or kept.get("municipality") or ""
         click.echo(f"Kept: the registration of {kept['name']} as {kept['as'].replace('_', ' ')}"
