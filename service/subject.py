@@ -18,11 +18,12 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
     ContactPoint,
+    ConversationSession,
     Report,
     ReporterQuestion,
     ReportFollower,
@@ -124,10 +125,26 @@ class Erased:
 
     removed: Removed = field(default_factory=Removed)
     kept: list[dict[str, Any]] = field(default_factory=list)
+    # Not erased: a conversation holds a report about a child that is filed at this time.
+    files_at: datetime | None = None
+
+
+def files_at(session: Session, subject: Subject) -> datetime | None:
+    """Return when a conversation of the subject's files the report it holds, if one does."""
+    return session.scalar(select(func.min(ConversationSession.expires_at)).where(
+        or_(*((ConversationSession.channel == channel) & (ConversationSession.address == address)
+              for channel, address in subject.addresses))))
 
 
 def erase(session: Session, subject: Subject, now: datetime, actor: str) -> Erased:
-    """Remove the subject's identity everywhere; their reports stay, anonymised."""
+    """Remove the subject's identity everywhere; their reports stay, anonymised.
+
+    Not while a conversation of theirs holds a report about a child still to be filed: a
+    child must not be lost to an erasure, which may be asked again once it is filed.
+    """
+    pending = files_at(session, subject)
+    if pending is not None:
+        return Erased(files_at=pending)
     done = Erased(kept=staff_registrations(session, subject))
     contacts = contacts_at(session, subject.addresses)
     ids = {c.id for c in contacts}

@@ -16,12 +16,15 @@ from sqlalchemy import select
 from locales import Catalogs
 from models import AuditEntry, Base, Contact, Report, ReportEvent, ReportFollower
 from models.db import Database
+from service.conversation import Conversations
+from service.expiry import file_abandoned
 from service.subject import SubjectError, parse_subject
 from sinjalizo.cli import main
 from tests.conftest import AuthActions
 from tests.dialog import START, Chat, references, rows
 from tests.test_dialogs import HAZARD_BY_SMS, MENU
 from tests.test_retention import add_follower, asked_and_resolved, file_hazard
+from tests.test_safety_first import CONCERN, DANGER, REASSURE, WHERE
 from tests.test_sms_webhook import RESTARTED, SmsActions, sms, sms_app  # noqa: F401 (fixtures)
 from web.timeline import KINDS
 
@@ -233,3 +236,24 @@ def test_the_admin_page_exports_and_erases(auth: AuthActions, chat: Callable[...
         assert event.actor == f"staff:{entries[1].user_id}"
     log = auth.client.get("/audit/?action=subject_erase").get_data(as_text=True)
     assert MASKED in log and PERSON not in log
+
+
+def test_a_child_not_yet_filed_is_never_lost_to_an_erasure(
+        chat: Callable[..., Chat], conversations: Conversations, demo_db: Database,
+        database_url: str) -> None:
+    """In the middle of a report about a child that the worker files on expiry, erasure
+    refuses and changes nothing; once it is filed, erasure goes ahead."""
+    person = chat("sms", PERSON)
+    person.replay(rows(("menu", MENU), ("2", DANGER), ("jo", CONCERN), ("3", WHERE),
+                       ("Drenas", REASSURE)))
+    refused = CliRunner().invoke(main, cli(database_url, "erase", PERSON, "--yes"))
+    assert refused.exit_code != 0 and "in the middle of a report about a child" in refused.output
+    assert PERSON in everything(demo_db)
+    with demo_db.transaction() as session:
+        [reference] = file_abandoned(session, person.now + timedelta(minutes=31), conversations)
+    done = CliRunner().invoke(main, cli(database_url, "erase", PERSON, "--yes"))
+    assert done.exit_code == 0, done.output
+    assert PERSON not in everything(demo_db)
+    with demo_db.session() as session:
+        report = session.scalars(select(Report).where(Report.reference == reference)).one()
+        assert report.incomplete and report.category == "neglect"

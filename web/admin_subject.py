@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from handlers.i18n import Msg, Verbatim, msg
+from handlers.i18n import Msg, Verbatim, When, msg
 from models import User
 from models.db import get_db
 from service.identity import said
@@ -27,6 +27,9 @@ from web.auth import admin_required
 NOT_AN_ADDRESS = msg("“{value}” is neither a phone number nor a Telegram chat id. Write a "
                      "number as people write it, such as +383 44 123 456 or 044 123 456, or "
                      "a chat id, such as 5551.")
+FILED_FIRST = msg("This number is in the middle of a report about a child, which Sinjalizo "
+                  "files at {when}. Nothing was removed: remove it again after that, so that "
+                  "the child is not lost.")
 DIFFERENT = msg("The address typed the second time is not the same, so nothing was removed.")
 KEPT_TEACHER = msg("Kept: the registration of {name} as a teacher at {school}. Staff records "
                    "are changed under Schools and teachers.")
@@ -76,6 +79,9 @@ def remove() -> str | Response:
         return redirect(url_for("admin.subject"))
     with get_db(current_app).transaction() as session:
         done = erase(session, subject, datetime.now(UTC), f"staff:{user.id}")
+        if done.files_at is not None:
+            problem(msg(FILED_FIRST.msgid, when=When(done.files_at)))
+            return redirect(url_for("admin.subject"))
         record(session, user.id, "subject_erase", subject=subject.masked,
                **done.removed.counts())
     kept = [_kept(entry) for entry in done.kept]

@@ -72,6 +72,11 @@ def erase_command(obj: CliContext, address: str, yes: bool) -> None:
     now = datetime.now(UTC)
     with migrated_transaction(obj) as session:
         done = erase(session, subject, now, "system")
+        if done.files_at is not None:
+            raise click.ClickException(
+                f"{subject.masked} is in the middle of a report about a child, which Sinjalizo "
+                f"files at {done.files_at:%Y-%m-%d %H:%M} UTC; nothing was removed. Erase "
+                "again after that, so that the child is not lost.")
         audit(session, "subject_erase", now, {"by": BY, "subject": subject.masked,
                                               **done.removed.counts()})
     if done.removed.nothing:
