@@ -118,6 +118,7 @@ def standard_worker(settings: Settings, db: Database, *,
     from service.deadlines import in_effect
     from service.expiry import file_abandoned
     from service.fixed_check import ask_if_fixed
+    from service.retention import DailyRetention
     from service.setup import build_conversations
 
     deadlines = Deadlines.load(settings.escalation_file or None)
@@ -137,5 +138,7 @@ def standard_worker(settings: Settings, db: Database, *,
         """Ask, a week after a hazard was resolved, whether it is really fixed."""
         ask_if_fixed(session, now, loaded)
 
-    return build_worker(settings, db, ticks=(check, abandoned, fixed), senders=senders,
+    # Once a day, whichever worker gets there first: identities past the retention period.
+    ticks = (check, abandoned, fixed, DailyRetention(settings.retention_days))
+    return build_worker(settings, db, ticks=ticks, senders=senders,
                         clock=clock, prepare=render, on_permanent=escalate_now)

@@ -17,6 +17,7 @@ from models.people import (
     School,
     Teacher,
 )
+from models.periodic import PeriodicRun
 from models.relay import ReporterQuestion
 from models.reports import (
     CLOSE_REASONS,
@@ -50,6 +51,7 @@ __all__ = [
     "LinkCode",
     "Municipality",
     "OutboxMessage",
+    "PeriodicRun",
     "ProcessedInbound",
     "Report",
     "ReportEvent",

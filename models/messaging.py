@@ -41,7 +41,8 @@ class ProcessedInbound(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
     # The rendered replies, so that a provider's retry gets the same answer again.
     replies: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed for retention, which deletes the records older than its period every day.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class OutboxMessage(Base):

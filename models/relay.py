@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -29,7 +30,8 @@ class ReporterQuestion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
-    # NULL: a check that found nobody who could be asked (kept so it is not tried again).
+    # NULL: a check that found nobody who could be asked (kept so it is not tried again),
+    # or a question whose person was removed (`identity_removed`; see service/identity.py).
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # question | fixed
     text: Mapped[str] = mapped_column(Text, default="")  # the question, as the asker wrote it
@@ -40,3 +42,7 @@ class ReporterQuestion(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer: Mapped[str] = mapped_column(Text, default="")  # the words; "yes"/"no" for fixed
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person asked was removed (retention, or at their request): the question still
+    # counts as asked in the statistics, though nobody can be linked to it any more.
+    identity_removed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=sql_text("false"))

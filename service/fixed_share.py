@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from models import Report, ReporterQuestion
@@ -42,7 +42,10 @@ def confirmed_fixed(session: Session, start: date, end: date,
     rounds = (
         select(said_yes.label("yes"), said_no.label("no"))
         .join(Report, Report.id == ReporterQuestion.report_id)
-        .where(ReporterQuestion.kind == "fixed", ReporterQuestion.contact_id.is_not(None),
+        # A person removed since (retention, or at their request) was still asked.
+        .where(ReporterQuestion.kind == "fixed",
+               or_(ReporterQuestion.contact_id.is_not(None),
+                   ReporterQuestion.identity_removed),
                Report.simulated.is_(False),
                Report.created_at >= local_midnight(start),
                Report.created_at < local_midnight(end + timedelta(days=1)),

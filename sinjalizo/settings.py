@@ -18,6 +18,15 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def _days(value: str | None) -> int:
+    """Read SINJALIZO_RETENTION_DAYS: a whole number of days, at least 1 (default 180)."""
+    if value is None or not value.strip():
+        return 180
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError("SINJALIZO_RETENTION_DAYS must be a whole number of days, at least 1")
+    return int(value)
+
+
 def default_instance_path() -> Path:
     """Return the instance folder beside the working directory (SQLite file, uploads)."""
     return Path(os.environ.get("SINJALIZO_INSTANCE", "instance")).resolve()
@@ -43,6 +52,8 @@ class Settings:
     sms_rate_per_second: float = 10.0  # outgoing SMS pacing, as the provider account allows
     escalation_file: str = ""  # TOML of escalation deadlines; empty: the built-in defaults
     worker_poll_seconds: float = 0.2  # how often an idle worker looks for due messages
+    # Days after a report is resolved or closed until its reporter's identity is removed.
+    retention_days: int = 180
     instance_path: Path = field(default_factory=default_instance_path)
 
     @property
@@ -89,5 +100,6 @@ class Settings:
             sms_rate_per_second=float(env.get("SMS_RATE_PER_SECOND", "10")),
             escalation_file=env.get("ESCALATION_FILE", ""),
             worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS", "0.2")),
+            retention_days=_days(env.get("SINJALIZO_RETENTION_DAYS")),
             instance_path=Path(env.get("SINJALIZO_INSTANCE", "instance")).resolve(),
         )

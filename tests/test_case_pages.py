@@ -354,6 +354,10 @@ SHAPES: dict[str, list[tuple[str | None, dict[str, object]]]] = {
        for kind in ("question", "answer", "fixed_confirmed", "not_fixed")},
     "fixed_check": [(None, {"asked": 2})],
     "fixed_unasked": [(None, {"asked": 0})],
+    "identity_removed": [
+        (None, {"why": why, "reporter": reporter, "followers": followers})
+        for why in ("retention", "request") for reporter in (True, False)
+        for followers in (0, 2)],
 }
 
 

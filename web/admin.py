@@ -6,7 +6,7 @@ and escalation deadlines are for admins. Focal points get 403 everywhere under /
 Every change is written to the audit log. The sections live in their own modules:
 admin_points (contact points, link codes), admin_schools (schools, teachers),
 admin_services (the service directory), admin_imports (CSV uploads), admin_rules (routing
-rules), admin_deadlines (deadlines).
+rules), admin_deadlines (deadlines), admin_subject (a person's data: export, erasure).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from web import (
     admin_rules,
     admin_schools,
     admin_services,
+    admin_subject,
 )
 from web.admin_common import manager_required
 from web.i18n import place_name, text
@@ -46,7 +47,7 @@ def index() -> str:
 
 
 for section in (admin_points, admin_schools, admin_services, admin_imports, admin_rules,
-                admin_deadlines):
+                admin_deadlines, admin_subject):
     section.register(bp)
 
 

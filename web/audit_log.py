@@ -29,7 +29,8 @@ PAGE_SIZE = 100
 # The actions the dashboard records. A fixed list, so the page never scans the whole log
 # for its distinct actions; an action typed into the address still filters.
 ACTIONS = ("list", "view", "status", "ask", "reassign", "attachment", "login", "login_failed",
-           "login_locked", "stats", "export", "admin", "simulator", "audit")
+           "login_locked", "stats", "export", "admin", "simulator", "audit", "retention",
+           "subject_export", "subject_erase")
 
 
 def conditions(args: MultiDict[str, str]) -> list[ColumnElement[bool]]:

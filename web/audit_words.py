@@ -48,6 +48,9 @@ ACTIONS: dict[str, Msg] = {
     "audit": msg("read the audit log"),
     "referral": msg("referred a report to a service"),
     "ask": msg("asked a reporter a question"),
+    "retention": msg("removed reporters' identities past the retention period"),
+    "subject_export": msg("exported everything held about a person"),
+    "subject_erase": msg("removed a person's identity at their request"),
 }
 KEYS: dict[str, Msg] = {
     "filters": msg("filters"), "to": msg("until"), "from": msg("from"), "reason": msg("reason"),
@@ -69,6 +72,14 @@ KEYS: dict[str, Msg] = {
     "language": msg("language"),
     "service": msg("service"), "referral": msg("referral number"),
     "question": msg("question"), "outcome": msg("outcome"),
+    # A person's data and retention: the person is named masked (+383••••••56), never in full.
+    "subject": msg("person"), "by": msg("by"), "days": msg("retention period in days"),
+    "reports": msg("reports no longer naming their reporter"),
+    "followers": msg("people unlinked from reports they joined"),
+    "questions": msg("questions unlinked"), "messages": msg("messages emptied"),
+    "held": msg("messages not sent"), "conversations": msg("conversation states deleted"),
+    "inbound": msg("processed-message records deleted"),
+    "contacts": msg("numbers and chats removed"), "hashed": msg("opt-outs kept as a hash"),
 }
 # Where a key means something else in one action: "to" is a status, or a contact point.
 KEYS_IN: dict[tuple[str, str], Msg] = {
@@ -216,6 +227,8 @@ CODES: dict[str, Callable[[str], Text | None]] = {
     "language": LANGUAGES.get, "category": category_anywhere,
     "urgent": lambda v: {"yes": YES, "no": NO, "true": YES, "false": NO}.get(v.lower()),
     "outcome": ASK_OUTCOMES.get,
+    "by": {"worker": msg("the worker, once a day"),
+           "command line": msg("the command line")}.get,
     "unrouted": lambda v: YES if v == "1" else None, "overdue": lambda v: YES if v == "1" else None,
     "before": lambda v: FROM_FILE if v == "file" else None,
     "after": lambda v: FROM_FILE if v == "file" else None,

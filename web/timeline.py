@@ -26,6 +26,8 @@ The data each kind keeps (ReportEvent.data):
 - message_skipped: {purpose, message, why (alerts/skips.py), channel, point, status?,
   escalated?}
 - reassigned: {to: {role, point, name}, moved, text?}
+- identity_removed: {why: retention | request, reporter (the reporter was removed),
+  followers (how many who had joined were removed)}
 """
 
 from __future__ import annotations
@@ -254,6 +256,21 @@ def say_referral(told: Told) -> Said:
     return Said(sentence, (*lines, *quoted(told.data)))
 
 
+def say_identity_removed(told: Told) -> Said:
+    """Say whose number was removed from the report, and why: the period, or their request."""
+    request = told.data.get("why") == "request"
+    if told.data.get("reporter", True):
+        sentence = msg("{who} removed the reporter's number and conversation at their "
+                       "request") if request else KINDS["identity_removed"].sentence
+        joined = (msg("The numbers of those who joined the report were removed too."),) \
+            if told.data.get("followers") else ()
+        return Said(told.say(sentence), joined)
+    return Said(told.say(
+        msg("{who} removed the number of someone who joined the report, at their request")
+        if request else msg("{who} removed the numbers of those who joined the report, as "
+                            "the retention period requires")))
+
+
 # One line per kind of event. The sentence alone says a kind with plain facts; `say` picks
 # among sentences for the kinds whose words depend on their data.
 KINDS: dict[str, Kind] = {
@@ -278,6 +295,8 @@ KINDS: dict[str, Kind] = {
     "referral_done": Kind(msg("{who} has given the help the case was referred for"),
                           say_referral),
     "referral_revoked": Kind(msg("{who} withdrew the referral to {service}"), say_referral),
+    "identity_removed": Kind(msg("{who} removed the reporter's number and conversation, as the "
+                                 "retention period requires"), say_identity_removed),
 }
 
 

@@ -7,7 +7,7 @@ import importlib
 import click
 
 MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports", "worker",
-           "contact_points", "bot", "users", "report_period")
+           "contact_points", "bot", "users", "report_period", "retention", "subject")
 
 
 def register(group: click.Group) -> None:
