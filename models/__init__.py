@@ -17,6 +17,7 @@ from models.people import (
     School,
     Teacher,
 )
+from models.rates import RateBucket
 from models.relay import ReporterQuestion
 from models.reports import (
     CLOSE_REASONS,
@@ -51,6 +52,7 @@ __all__ = [
     "Municipality",
     "OutboxMessage",
     "ProcessedInbound",
+    "RateBucket",
     "Report",
     "ReportEvent",
     "ReportFollower",

@@ -43,6 +43,10 @@ class Settings:
     sms_rate_per_second: float = 10.0  # outgoing SMS pacing, as the provider account allows
     escalation_file: str = ""  # TOML of escalation deadlines; empty: the built-in defaults
     worker_poll_seconds: float = 0.2  # how often an idle worker looks for due messages
+    # How long a worker's claim on a message lasts unless renewed (every third of it while
+    # the worker lives): a worker that dies hands its messages on within this time.
+    worker_lease_seconds: float = 10.0
+    worker_retry_base_seconds: float = 5.0  # first retry after a failure: up to this long
     instance_path: Path = field(default_factory=default_instance_path)
 
     @property
@@ -89,5 +93,7 @@ class Settings:
             sms_rate_per_second=float(env.get("SMS_RATE_PER_SECOND", "10")),
             escalation_file=env.get("ESCALATION_FILE", ""),
             worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS", "0.2")),
+            worker_lease_seconds=float(env.get("WORKER_LEASE_SECONDS", "10")),
+            worker_retry_base_seconds=float(env.get("WORKER_RETRY_BASE_SECONDS", "5")),
             instance_path=Path(env.get("SINJALIZO_INSTANCE", "instance")).resolve(),
         )
