@@ -346,23 +346,13 @@ class Dispatcher:
 
     def _record(self, outbox_id: int, result: SendResult) -> str:
         """Store the outcome of a send, if this worker still holds the lease."""
+        if isinstance(result, Sent):
+            return self._record_sent(outbox_id, result)
         with self.db.transaction() as session:
             now = self.clock.now()
             row = session.get(OutboxMessage, outbox_id, with_for_update=not self.db.is_sqlite)
             ours = row is not None and row.lease_owner == self.worker_id \
                 and row.status == "pending"
-            if isinstance(result, Sent):
-                # The send happened whoever holds the lease now: the audit trail keeps it.
-                session.add(self._attempt(outbox_id, now, "sent", provider_id=result.provider_id))
-                if row is None or not ours:
-                    log.warning("outbox %s: sent after losing the lease; it may be sent twice",
-                                outbox_id)
-                    return "sent"
-                row.sent_at = now
-                row.provider_id = result.provider_id
-                row.attempts += 1
-                self._finish(row, "sent", now, error="")
-                return "sent"
             if row is None or not ours:
                 log.warning("outbox %s: outcome %r dropped, the lease was lost", outbox_id, result)
                 return "lost"
@@ -387,6 +377,25 @@ class Dispatcher:
             log.warning("outbox %s failed for good: %s", outbox_id, error)
             self.on_permanent(session, row, error, now)
             return "failed"
+
+    def _record_sent(self, outbox_id: int, result: Sent) -> str:
+        """Mark a row sent in two plain statements: the path every delivery takes."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            done = session.execute(update(OUTBOX).where(
+                OUTBOX.c.id == outbox_id, OUTBOX.c.lease_owner == self.worker_id,
+                OUTBOX.c.status == "pending").values(
+                status="sent", sent_at=now, provider_id=result.provider_id,
+                attempts=OUTBOX.c.attempts + 1, last_error="", lease_owner=None,
+                lease_until=None))
+            # The send happened whoever holds the lease now: the audit trail keeps it.
+            session.execute(insert(ATTEMPTS).values(
+                outbox_id=outbox_id, at=now, worker=self.worker_id, outcome="sent", error="",
+                provider_id=result.provider_id))
+        if not getattr(done, "rowcount", 0):
+            log.warning("outbox %s: sent after losing the lease; it may be sent twice",
+                        outbox_id)
+        return "sent"
 
     def _fail_unprepared(self, outbox_id: int, error: str) -> str:
         """Mark a row that could not even be loaded or rendered as failed, then escalate."""

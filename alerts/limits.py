@@ -1,7 +1,7 @@
 """The sending limits of every process, held in the database (the `rate_buckets` table).
 
-Taking a slot is one INSERT … ON CONFLICT DO UPDATE … RETURNING over the message's buckets,
-in its own short transaction: a bucket that allows the message moves its TAT on and is
+Taking a slot is one INSERT … ON CONFLICT DO UPDATE … RETURNING of a row per bucket of the
+message, in its own short transaction: a bucket that allows the message moves its TAT on and is
 returned; one that does not is left alone. All returned: commit, send. Any missing: roll
 back, so nothing was taken, and read how long to wait. PostgreSQL locks the buckets' rows
 for the statement and its commit (in key order, so two takers never deadlock); SQLite has
@@ -17,7 +17,17 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Float, Table, and_, delete, func, literal, literal_column, select
+from sqlalchemy import (
+    Float,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -43,11 +53,16 @@ class SharedLimits:
         """Keep the buckets in `db`; `clock` (epoch seconds) replaces the database's, in tests."""
         self.db = db
         self._clock = clock
+        self._statements: dict[bool, Any] = {}
 
     def now(self) -> ColumnElement[float]:
         """Return the SQL expression of the current time, in epoch seconds."""
         if self._clock is not None:
             return literal(self._clock(), Float)
+        return self._server_now()
+
+    def _server_now(self) -> ColumnElement[float]:
+        """Return the database server's time in epoch seconds, fixed for one statement."""
         if self.db.is_sqlite:
             # 'now' is fixed for the whole statement and has milliseconds.
             return literal_column("((julianday('now') - 2440587.5) * 86400.0)", Float)
@@ -58,26 +73,45 @@ class SharedLimits:
         wanted = sorted({limit.key: limit for limit in limits}.values(), key=lambda x: x.key)
         if not wanted:
             return 0.0
-        now = self.now()
-        statement = self._insert().values([
-            {"key": limit.key, "interval": limit.rate.interval,
-             "tolerance": limit.rate.tolerance, "tat": now + limit.rate.interval,
-             "paused_until": 0.0} for limit in wanted])
-        allowed = RATES.c.paused_until <= now
-        if not force:
-            allowed = and_(allowed, RATES.c.tat - statement.excluded.tolerance <= now)
-        statement = statement.on_conflict_do_update(
-            index_elements=[RATES.c.key], where=allowed,
-            set_={"interval": statement.excluded.interval,
-                  "tolerance": statement.excluded.tolerance,
-                  "tat": self._later(RATES.c.tat, now) + statement.excluded.interval})
+        now = {} if self._clock is None else {"now": self._clock()}
+        rows = [{"bucket": limit.key, "every": limit.rate.interval,
+                 "slack": limit.rate.tolerance, **now} for limit in wanted]
         with self.db.session() as session:
-            granted = session.execute(statement.returning(RATES.c.key)).scalars().all()
+            # One row per bucket, sent as one INSERT of several rows (SQLAlchemy's
+            # "insertmanyvalues"), in key order so that two takers lock rows alike.
+            granted = session.execute(self._taking(force), rows).scalars().all()
             if len(granted) == len(wanted):
                 session.commit()
                 return 0.0
             session.rollback()
             return self._wait(session, [limit.key for limit in wanted], force)
+
+    def _taking(self, force: bool) -> Any:
+        """Return the statement taking a slot in one bucket (built once, then cached)."""
+        built = self._statements.get(force)
+        if built is not None:
+            return built
+        now = self._server_now() if self._clock is None else bindparam("now", type_=Float)
+        statement = self._insert().values(
+            key=bindparam("bucket"), interval=bindparam("every", type_=Float),
+            tolerance=bindparam("slack", type_=Float),
+            tat=now + bindparam("every", type_=Float), paused_until=0.0)
+        allowed = RATES.c.paused_until <= now
+        if not force:
+            allowed = and_(allowed, RATES.c.tat - statement.excluded.tolerance <= now)
+        if force:
+            # A reply counts as a message just sent, but a burst of replies runs up no debt
+            # that would hold the worker's next alert to the chat back for seconds.
+            tat = self._later(RATES.c.tat, now + statement.excluded.interval)
+        else:
+            tat = self._later(RATES.c.tat, now) + statement.excluded.interval
+        built = statement.on_conflict_do_update(
+            index_elements=[RATES.c.key], where=allowed,
+            set_={"interval": statement.excluded.interval,
+                  "tolerance": statement.excluded.tolerance, "tat": tat},
+        ).returning(RATES.c.key)
+        self._statements[force] = built
+        return built
 
     def pause(self, key: str, seconds: float) -> None:
         """Refuse every slot of bucket `key` for `seconds` from now (a longer pause stays)."""

@@ -47,8 +47,8 @@ class Limiter(Protocol):
     def take(self, limits: Sequence[Limit], *, force: bool = False) -> float:
         """Take one slot in every bucket and return 0, or take none and return the wait.
 
-        With `force` the slot is taken even ahead of schedule (it still counts, so the
-        others leave room); only a pause refuses it.
+        With `force` the slot is taken even ahead of schedule (it counts as a message
+        sent now, so the others leave room, but runs up no debt); only a pause refuses it.
         """
         ...
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from telegram import Bot, BotCommand, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.warnings import PTBDeprecationWarning
 
 from alerts.limits import SharedLimits
 from bot.adapter import COMMAND_MENU
@@ -47,7 +49,10 @@ async def make_call(bot: Bot, call: Call, limits: SharedLimits | None = None) ->
         await methods[call.method](**call.parameters)
     except RetryAfter as flood:
         # Flood control is the bot's: pause it for every process sending as this bot.
-        wait = flood.retry_after
+        with warnings.catch_warnings():
+            # An int now, a timedelta in PTB's next major version: both are read below.
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            wait = flood.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
         if limits is not None:
             await asyncio.to_thread(limits.pause, bot_key(bot.token), seconds)

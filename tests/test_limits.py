@@ -99,12 +99,16 @@ def test_sms_at_the_numbers_rate_after_a_burst(db: Database) -> None:
 
 
 def test_a_forced_take_goes_at_once_and_still_counts(db: Database) -> None:
-    """A reply to a person never waits for its slot, but the worker then waits longer."""
+    """A reply to a person never waits for its slot; the worker then waits a second, no more."""
     clock = Clock()
     limits = SharedLimits(db, clock)
     chat = chat_limits(TOKEN, 7)
     assert [limits.take(chat, force=True) for _ in range(3)] == [0, 0, 0]
-    assert limits.take(chat) == pytest.approx(3.0)
+    assert limits.take(chat) == pytest.approx(1.0)
+    clock.now += 1
+    assert limits.take(chat) == 0
+    assert limits.take(chat, force=True) == 0  # behind the worker's slot: still at once
+    assert limits.take(chat) == pytest.approx(1.0)
 
 
 def test_a_pause_holds_the_whole_bot_and_is_never_shortened(db: Database) -> None:
