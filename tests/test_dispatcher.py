@@ -408,3 +408,14 @@ def test_log_sender_prints_each_alert_with_its_address() -> None:
     assert result == Sent(provider_id="log-7")
     assert "cp@komuna.test" in lines[0] and "R-7K3M9Q" in lines[0]
     assert set(log_senders()) == set(CHANNELS)
+
+
+def test_database_clock_reads_the_database_every_so_often(db: Database) -> None:
+    """Between reads the database clock counts on by itself; after `refresh_seconds` it asks."""
+    ticks = [100.0]
+    clock = DatabaseClock(db, refresh_seconds=10, monotonic=lambda: ticks[0])
+    first = clock.now()
+    ticks[0] += 4
+    assert clock.now() - first == timedelta(seconds=4)
+    ticks[0] += 7  # past the refresh: read again, close to the database's own time
+    assert abs((clock.now() - clock.read()).total_seconds()) < 1
