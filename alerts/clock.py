@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -31,13 +33,35 @@ def _aware_utc(value: object) -> datetime:
 
 
 class DatabaseClock:
-    """The database server's clock, so every worker and web process agrees on deadlines."""
+    """The database server's clock, so every worker and web process agrees on deadlines.
 
-    def __init__(self, db: Database) -> None:
-        """Read the time from `db`."""
+    It is asked every `refresh_seconds` and counted on with this machine's monotonic clock in
+    between: a worker reads the time several times per message, and a round trip to the
+    database each time cost more than the rest of the bookkeeping.
+    """
+
+    def __init__(self, db: Database, refresh_seconds: float = 10.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        """Read the time from `db`, again after `refresh_seconds`."""
         self.db = db
+        self.refresh_seconds = refresh_seconds
+        self._monotonic = monotonic
+        self._anchor: tuple[float, datetime] | None = None
+        self._lock = threading.Lock()
 
     def now(self) -> datetime:
+        """Return the database's current time, read afresh every `refresh_seconds`."""
+        with self._lock:
+            anchor = self._anchor
+        at = self._monotonic()
+        if anchor is not None and at - anchor[0] < self.refresh_seconds:
+            return anchor[1] + timedelta(seconds=at - anchor[0])
+        read = self.read()
+        with self._lock:
+            self._anchor = (self._monotonic(), read)
+        return read
+
+    def read(self) -> datetime:
         """Ask the database for its current time (PostgreSQL now(), SQLite 'now')."""
         query: Executable
         if self.db.is_sqlite:

@@ -1,10 +1,19 @@
 """The outbox dispatcher: claim due messages under a lease, deliver them, record every attempt.
 
 Delivery is at-least-once. A message is marked sent only after its sender returned; if the
-worker dies between the send and the record, the lease expires and another worker sends it
-again. A lease longer than any send keeps that to crashes only. Recording applies only while
+worker dies between the send and the record, another worker sends it again once the lease
+has run out. Leases are short (10 s by default) and renewed every third of that by a
+heartbeat while the worker lives, so a dead worker's messages go out again within seconds,
+and a send in flight at its death is repeated at most once. Recording applies only while
 this worker still holds the lease, so a slow worker whose lease was taken over never
 overwrites the newer owner's outcome.
+
+Rows are claimed lane by lane (alerts and escalations, then updates, then bulk sends), a few
+at a time, so a dead worker holds little and an alert never waits behind a bulk send. Before
+each send the dispatcher takes a slot in the sender's rate buckets (alerts/limits.py, shared
+through the database by every process); a message whose bucket is full or paused for longer
+than a moment is put back, due when the bucket frees, so one throttled channel never holds
+up another.
 """
 
 from __future__ import annotations
@@ -16,7 +25,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -25,9 +35,10 @@ from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from alerts.clock import Clock
-from alerts.pacing import Pacer
+from alerts.limits import SharedLimits
+from alerts.pacing import Limit, Limiter
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, Sender, SendResult, Sent
-from models.db import Database
+from models.db import UNREACHABLE, Database
 from models.messaging import DeliveryAttempt, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -35,6 +46,12 @@ log = logging.getLogger(__name__)
 OUTBOX = cast(Table, OutboxMessage.__table__)
 ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
 ERROR_LIMIT = 2000  # keep error texts bounded; a provider may answer with a whole HTML page
+LEASE_SECONDS = 10.0
+BATCH = 10  # rows claimed at once: few, so a dead worker holds little and lanes stay sharp
+# Wait in place for a bucket this close to a slot (the 1/30 s of Telegram's overall rate);
+# anything longer puts the message back, due when its bucket frees.
+PACE_SLEEP_AT_MOST = 0.25
+PAUSE_WITHOUT_RETRY_AFTER = 5.0  # a provider throttled us without saying for how long
 
 
 @dataclass(frozen=True)
@@ -103,10 +120,10 @@ class Dispatcher:
     """Claims due outbox rows and delivers them through the channel senders."""
 
     def __init__(self, db: Database, senders: Mapping[str, Sender], clock: Clock, *,
-                 worker_id: str | None = None, lease_seconds: float = 60.0, batch: int = 20,
-                 policy: RetryPolicy | None = None, pacing: Pacer | None = None,
-                 prepare: Prepare = default_prepare, on_permanent: OnPermanent = no_escalation,
-                 rng: random.Random | None = None,
+                 worker_id: str | None = None, lease_seconds: float = LEASE_SECONDS,
+                 batch: int = BATCH, policy: RetryPolicy | None = None,
+                 limits: Limiter | None = None, prepare: Prepare = default_prepare,
+                 on_permanent: OnPermanent = no_escalation, rng: random.Random | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         """Deliver `db`'s outbox with `senders`, reading deadlines from `clock`."""
@@ -115,14 +132,18 @@ class Dispatcher:
         self.clock = clock
         self.worker_id = worker_id or default_worker_id()
         self.lease_seconds = lease_seconds
+        self.heartbeat_seconds = lease_seconds / 3
         self.batch = batch
         self.policy = policy or RetryPolicy()
-        self.pacing = pacing or Pacer()
+        self.limits = limits or SharedLimits(db)
         self.prepare = prepare
         self.on_permanent = on_permanent
         self.rng = rng or random.Random()
         self.sleep = sleep
         self.monotonic = monotonic
+        # The rows this worker holds now, whose leases the heartbeat renews.
+        self._held: set[int] = set()
+        self._held_lock = threading.Lock()
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -131,7 +152,7 @@ class Dispatcher:
         due = (select(OUTBOX.c.id)
                .where(OUTBOX.c.status == "pending", OUTBOX.c.due_at <= now,
                       or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < now))
-               .order_by(OUTBOX.c.due_at, OUTBOX.c.id).limit(self.batch))
+               .order_by(OUTBOX.c.priority, OUTBOX.c.due_at, OUTBOX.c.id).limit(self.batch))
         if not self.db.is_sqlite:
             # Concurrent workers skip the rows another is claiming instead of waiting on them.
             due = due.with_for_update(skip_locked=True)
@@ -140,10 +161,58 @@ class Dispatcher:
         claim = (update(OUTBOX).where(OUTBOX.c.id.in_(due.scalar_subquery()))
                  .values(lease_owner=self.worker_id,
                          lease_until=now + timedelta(seconds=self.lease_seconds))
-                 .returning(OUTBOX.c.id, OUTBOX.c.due_at))
+                 .returning(OUTBOX.c.id, OUTBOX.c.priority, OUTBOX.c.due_at))
         with self.db.transaction() as session:
             rows = session.execute(claim).all()
-        return [row.id for row in sorted(rows, key=lambda r: (r.due_at, r.id))]
+        ids = [row.id for row in sorted(rows, key=lambda r: (r.priority, r.due_at, r.id))]
+        self._hold(ids)
+        return ids
+
+    def renew(self) -> int:
+        """Extend the leases of the rows this worker holds; return how many were renewed."""
+        with self._held_lock:
+            ids = sorted(self._held)
+        if not ids:
+            return 0
+        until = self.clock.now() + timedelta(seconds=self.lease_seconds)
+        with self.db.transaction() as session:
+            done = session.execute(update(OUTBOX).where(
+                OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == self.worker_id,
+                OUTBOX.c.status == "pending").values(lease_until=until))
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    @contextmanager
+    def heartbeat(self) -> Iterator[None]:
+        """Renew this worker's leases every third of a lease while the block runs."""
+        stop = threading.Event()
+        thread = threading.Thread(target=self._beat, args=(stop,), daemon=True,
+                                  name="outbox-lease-heartbeat")
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+    def _beat(self, stop: threading.Event) -> None:
+        """Renew the leases until `stop` is set; a failed renewal is logged and tried again."""
+        while not stop.wait(self.heartbeat_seconds):
+            try:
+                self.renew()
+            except Exception:
+                # The database may be restarting: if the leases run out meanwhile, another
+                # worker takes the rows and this one's late outcome is dropped.
+                log.exception("dispatcher %s: renewing leases failed", self.worker_id)
+
+    def _hold(self, ids: list[int]) -> None:
+        """Note rows as held by this worker."""
+        with self._held_lock:
+            self._held.update(ids)
+
+    def _let_go(self, ids: Sequence[int]) -> None:
+        """Note rows as no longer held by this worker."""
+        with self._held_lock:
+            self._held.difference_update(ids)
 
     # -- running --------------------------------------------------------------------------
 
@@ -153,9 +222,14 @@ class Dispatcher:
         ids = self.claim(self.clock.now())
         for position, outbox_id in enumerate(ids):
             if self.monotonic() - started > self.lease_seconds / 2:
-                # Pacing made this batch slow: hand back the rest before the lease runs out
-                # rather than risk a second worker sending them too.
-                self._release(ids[position:])
+                # Slow sends made this batch slow: hand back the rest, for another worker
+                # (or this one's next claim, lane by lane) to take.
+                try:
+                    self._release(ids[position:])
+                finally:
+                    # Even if the database cannot take them back now, stop renewing their
+                    # leases, so they lapse and any worker sends them when it returns.
+                    self._let_go(ids[position:])
                 break
             try:
                 self.deliver(outbox_id)
@@ -163,20 +237,31 @@ class Dispatcher:
                 # A database hiccup on one row must not stop the others; the lease expires
                 # and the row is tried again.
                 log.exception("outbox %s: delivery failed unexpectedly", outbox_id)
+            finally:
+                self._let_go([outbox_id])
         return len(ids)
+
+    def drain(self) -> int:
+        """Deliver what is due until nothing is left, renewing leases; return rows claimed."""
+        total = 0
+        with self.heartbeat():
+            while (claimed := self.run_once()) > 0:
+                total += claimed
+        return total
 
     def run(self, stop: threading.Event, poll_seconds: float = 0.2) -> None:
         """Deliver until `stop` is set, looking for due rows every `poll_seconds` when idle."""
         log.info("dispatcher %s started", self.worker_id)
-        while not stop.is_set():
-            try:
-                busy = self.run_once() > 0
-            except Exception:
-                # The database may be restarting; keep the worker alive and try again.
-                log.exception("dispatcher %s: claiming failed", self.worker_id)
-                busy = False
-            if not busy:
-                stop.wait(poll_seconds)
+        with self.heartbeat():
+            while not stop.is_set():
+                try:
+                    busy = self.run_once() > 0
+                except Exception:
+                    # The database may be restarting; keep the worker alive and try again.
+                    log.exception("dispatcher %s: claiming failed", self.worker_id)
+                    busy = False
+                if not busy:
+                    stop.wait(poll_seconds)
         log.info("dispatcher %s stopped", self.worker_id)
 
     def _release(self, ids: list[int]) -> None:
@@ -185,6 +270,19 @@ class Dispatcher:
             session.execute(update(OUTBOX).where(
                 OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == self.worker_id,
                 OUTBOX.c.status == "pending").values(lease_owner=None, lease_until=None))
+        self._let_go(ids)
+
+    def _defer(self, outbox_id: int, seconds: float) -> str:
+        """Give a row back, due when its rate bucket frees; it is no attempt."""
+        due = self.clock.now() + timedelta(seconds=seconds)
+        with self.db.transaction() as session:
+            session.execute(update(OUTBOX).where(
+                OUTBOX.c.id == outbox_id, OUTBOX.c.lease_owner == self.worker_id,
+                OUTBOX.c.status == "pending").values(due_at=due, lease_owner=None,
+                                                     lease_until=None))
+        self._let_go([outbox_id])
+        log.debug("outbox %s: rate limited, due again in %.2f s", outbox_id, seconds)
+        return "deferred"
 
     # -- delivering one row -------------------------------------------------------------
 
@@ -192,6 +290,10 @@ class Dispatcher:
         """Prepare, pace, send and record one claimed row; return the recorded outcome."""
         try:
             message = self._prepare(outbox_id)
+        except UNREACHABLE:
+            # The database went away, which says nothing about the message: keep it pending,
+            # and it is claimed again once its lease lapses.
+            raise
         except Exception as exc:
             log.exception("outbox %s: could not be prepared", outbox_id)
             return self._fail_unprepared(outbox_id, f"prepare failed: {exc!r}")
@@ -201,15 +303,37 @@ class Dispatcher:
         if sender is None:
             result: SendResult = Permanent(f"no sender for channel {message.channel!r}")
         else:
-            while (wait := self.pacing.wait_time(message.channel, message.address)) > 0:
-                self.sleep(wait)
+            wait = self._take_slot(sender.limits(message))
+            if wait > 0:
+                return self._defer(outbox_id, wait)
             try:
                 result = sender.send(message)
             except Exception as exc:
                 # A sender should answer with a result; an exception is treated as passing.
                 log.exception("outbox %s: the %s sender raised", outbox_id, message.channel)
                 result = RetryLater(f"sender raised: {exc!r}")
+            if isinstance(result, RetryLater) and result.pause:
+                self._pause(result.pause, result.retry_after)
         return self._record(outbox_id, result)
+
+    def _take_slot(self, limits: Sequence[Limit]) -> float:
+        """Take a slot in every bucket, waiting a moment if need be; else return the wait."""
+        if not limits:
+            return 0.0
+        started = self.monotonic()
+        while (wait := self.limits.take(limits)) > 0:
+            if wait > PACE_SLEEP_AT_MOST or self.monotonic() - started > self.lease_seconds / 2:
+                return wait
+            self.sleep(wait)
+        return 0.0
+
+    def _pause(self, key: str, retry_after: float | None) -> None:
+        """Pause a whole bucket the provider throttled, for every process; log a failure."""
+        try:
+            self.limits.pause(key, retry_after if retry_after is not None
+                              else PAUSE_WITHOUT_RETRY_AFTER)
+        except Exception:
+            log.exception("could not pause %s after the provider throttled it", key)
 
     def _prepare(self, outbox_id: int) -> OutgoingMessage | str:
         """Load the row while it is ours and render it, or record a skip; say which."""
@@ -231,23 +355,13 @@ class Dispatcher:
 
     def _record(self, outbox_id: int, result: SendResult) -> str:
         """Store the outcome of a send, if this worker still holds the lease."""
+        if isinstance(result, Sent):
+            return self._record_sent(outbox_id, result)
         with self.db.transaction() as session:
             now = self.clock.now()
             row = session.get(OutboxMessage, outbox_id, with_for_update=not self.db.is_sqlite)
             ours = row is not None and row.lease_owner == self.worker_id \
                 and row.status == "pending"
-            if isinstance(result, Sent):
-                # The send happened whoever holds the lease now: the audit trail keeps it.
-                session.add(self._attempt(outbox_id, now, "sent", provider_id=result.provider_id))
-                if row is None or not ours:
-                    log.warning("outbox %s: sent after losing the lease; it may be sent twice",
-                                outbox_id)
-                    return "sent"
-                row.sent_at = now
-                row.provider_id = result.provider_id
-                row.attempts += 1
-                self._finish(row, "sent", now, error="")
-                return "sent"
             if row is None or not ours:
                 log.warning("outbox %s: outcome %r dropped, the lease was lost", outbox_id, result)
                 return "lost"
@@ -272,6 +386,25 @@ class Dispatcher:
             log.warning("outbox %s failed for good: %s", outbox_id, error)
             self.on_permanent(session, row, error, now)
             return "failed"
+
+    def _record_sent(self, outbox_id: int, result: Sent) -> str:
+        """Mark a row sent in two plain statements: the path every delivery takes."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            done = session.execute(update(OUTBOX).where(
+                OUTBOX.c.id == outbox_id, OUTBOX.c.lease_owner == self.worker_id,
+                OUTBOX.c.status == "pending").values(
+                status="sent", sent_at=now, provider_id=result.provider_id,
+                attempts=OUTBOX.c.attempts + 1, last_error="", lease_owner=None,
+                lease_until=None))
+            # The send happened whoever holds the lease now: the audit trail keeps it.
+            session.execute(insert(ATTEMPTS).values(
+                outbox_id=outbox_id, at=now, worker=self.worker_id, outcome="sent", error="",
+                provider_id=result.provider_id))
+        if not getattr(done, "rowcount", 0):
+            log.warning("outbox %s: sent after losing the lease; it may be sent twice",
+                        outbox_id)
+        return "sent"
 
     def _fail_unprepared(self, outbox_id: int, error: str) -> str:
         """Mark a row that could not even be loaded or rendered as failed, then escalate."""

@@ -1,14 +1,19 @@
-"""The sender seam: one `Sender` per channel, and the log sender of the embedded default."""
+"""The sender seam: what a channel's sender is, and the log sender of the embedded default.
+
+alerts/ defines the seam and never imports a channel: bot/sender.py (Telegram) and
+sms/sender.py (Twilio) implement `Sender`, and the process that starts the worker chooses
+them (sinjalizo/senders.py) and hands them in.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sinjalizo.settings import Settings
+from alerts.pacing import Limit
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +42,15 @@ class Sent:
 
 @dataclass(frozen=True)
 class RetryLater:
-    """A passing failure: try again later, not before `retry_after` seconds if given."""
+    """A passing failure: try again later, not before `retry_after` seconds if given.
+
+    `pause` names the rate bucket the provider throttled as a whole (a Telegram bot, a
+    Twilio number): nothing goes through it for `retry_after` seconds, whoever sends.
+    """
 
     error: str
     retry_after: float | None = None
+    pause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,10 @@ class Sender(Protocol):
     """Delivers messages on one channel and says how it went; it never raises on purpose."""
 
     channel: str
+
+    def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
+        """Return the rate buckets `message` counts against (none: unlimited)."""
+        ...
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Deliver one message and return the outcome."""
@@ -78,6 +92,11 @@ class LogSender:
         self.channel = channel
         self._write = write
 
+    def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
+        """Return no limits: the console takes everything."""
+        del message
+        return ()
+
     def send(self, message: OutgoingMessage) -> SendResult:
         """Log the message instead of delivering it; always succeeds."""
         log.info("outbox %s: %s to %s via the log sender", message.outbox_id,
@@ -87,17 +106,6 @@ class LogSender:
         return Sent(provider_id=f"log-{message.outbox_id}")
 
 
-def senders_for(settings: Settings) -> dict[str, Sender]:
-    """Return the sender of every channel; the log sender stands in where none is configured."""
-    # E-mail and "log" have no sender of their own, and a channel without credentials
-    # writes its alerts to the console where the operator can see them.
-    senders: dict[str, Sender] = {channel: LogSender(channel) for channel in CHANNELS}
-    if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from:
-        from sms.sender import TwilioSender  # sms/ sits above alerts/: imported only here
-
-        senders["sms"] = TwilioSender(settings)
-    if settings.telegram_bot_token:
-        from bot.sender import TelegramSender  # bot/ sits above alerts/: imported only here
-
-        senders["telegram"] = TelegramSender(settings)
-    return senders
+def log_senders() -> dict[str, Sender]:
+    """Return the log sender on every channel: the default when no channel is chosen."""
+    return {channel: LogSender(channel) for channel in CHANNELS}

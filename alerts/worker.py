@@ -19,8 +19,8 @@ from alerts.dispatcher import (
     default_prepare,
     no_escalation,
 )
-from alerts.pacing import Pacer
-from alerts.senders import Sender, senders_for
+from alerts.limits import SharedLimits
+from alerts.senders import Sender, log_senders
 from locales import Catalogs
 from models.db import Database
 from sinjalizo.settings import Settings
@@ -91,11 +91,16 @@ def build_dispatcher(settings: Settings, db: Database, *,
                      prepare: Prepare = default_prepare,
                      on_permanent: OnPermanent = no_escalation,
                      policy: RetryPolicy | None = None) -> Dispatcher:
-    """Build the dispatcher the settings describe: their senders, the database clock, pacing."""
-    return Dispatcher(db, senders if senders is not None else senders_for(settings),
-                      clock or DatabaseClock(db), policy=policy,
-                      pacing=Pacer(settings.sms_rate_per_second),
-                      prepare=prepare, on_permanent=on_permanent)
+    """Build the dispatcher the settings describe, sending with `senders` (else the log).
+
+    The channel senders are chosen by the process that starts the worker
+    (sinjalizo/senders.py); alerts/ knows no channel.
+    """
+    return Dispatcher(db, senders if senders is not None else log_senders(),
+                      clock or DatabaseClock(db), lease_seconds=settings.worker_lease_seconds,
+                      policy=policy or RetryPolicy(
+                          base_seconds=settings.worker_retry_base_seconds),
+                      limits=SharedLimits(db), prepare=prepare, on_permanent=on_permanent)
 
 
 def build_worker(settings: Settings, db: Database, *, ticks: Sequence[Tick] = (),
@@ -138,7 +143,12 @@ def standard_worker(settings: Settings, db: Database, *,
         """Ask, a week after a hazard was resolved, whether it is really fixed."""
         ask_if_fixed(session, now, loaded)
 
+    def idle_buckets(session: Session, now: datetime) -> None:
+        """Forget the rate buckets of chats and numbers not written to for an hour."""
+        del now
+        SharedLimits(db).forget_idle(session)
+
     # Once a day, whichever worker gets there first: identities past the retention period.
-    ticks = (check, abandoned, fixed, DailyRetention(settings.retention_days))
-    return build_worker(settings, db, ticks=ticks, senders=senders,
-                        clock=clock, prepare=render, on_permanent=escalate_now)
+    ticks = (check, abandoned, fixed, idle_buckets, DailyRetention(settings.retention_days))
+    return build_worker(settings, db, ticks=ticks, senders=senders, clock=clock,
+                        prepare=render, on_permanent=escalate_now)

@@ -13,12 +13,16 @@ with a photo, the alert is the first photo with the text as its caption (one mes
 retry cannot send the photo twice); a text too long for a caption goes first and the photo
 follows it once, best effort. The `provider_id` is the message_id of the message with the
 buttons, the one a button press edits.
+
+Every message counts against the bot's and the chat's rate buckets (bot/limits.py), which the
+dispatcher takes before the send; a 429 pauses the whole bot for its `retry_after`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,8 +30,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.pacing import Limit
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
 from bot.adapter import OPTION_PREFIX
+from bot.limits import bot_key, chat_limits, retry_after
 from handlers.flow import Translator
 from handlers.focal_actions import buttons
 from handlers.relay import FIXED_CHOICES
@@ -72,8 +78,11 @@ def fixed_keyboard(reference: str, language: str, catalogs: Translator) -> dict[
         for choice in FIXED_CHOICES]]}
 
 
-def classify(status: int, body: Any) -> Sent | RetryLater | Permanent:
-    """Map one Bot API answer to an outcome: Sent with the message id, or why not."""
+def classify(status: int, body: Any, bot: str | None = None) -> Sent | RetryLater | Permanent:
+    """Map one Bot API answer to an outcome: Sent with the message id, or why not.
+
+    A 429 pauses `bot` (the bot's bucket key): Telegram's flood limit is the bot's.
+    """
     if not isinstance(body, dict):
         error = f"telegram {status}: unreadable answer"
         return RetryLater(error) if status >= 500 or status < 400 else Permanent(error)
@@ -85,9 +94,7 @@ def classify(status: int, body: Any) -> Sent | RetryLater | Permanent:
     code = given if isinstance(given, int) else status
     error = f"telegram {code}: {body.get('description', '')}".strip()
     if code == 429:
-        parameters = body.get("parameters")
-        wait = parameters.get("retry_after") if isinstance(parameters, dict) else None
-        return RetryLater(error, float(wait) if isinstance(wait, int | float) else None)
+        return RetryLater(error, retry_after(body), pause=bot)
     if code >= 500 or code == 401:
         # A 401 is a wrong token: the operator can fix it, so the alert waits for them.
         return RetryLater(error)
@@ -107,10 +114,15 @@ class TelegramSender:
         """Send as the bot of `settings`; read photos and record blocks in `db` (else settings')."""
         self.settings = settings
         self.base = settings.telegram_api_base + settings.telegram_bot_token
+        self.bot = bot_key(settings.telegram_bot_token)
         self.http = httpx.Client(timeout=timeout, transport=transport)
         self._db = db
         self._catalogs = catalogs
         self._lock = threading.Lock()
+
+    def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
+        """Return the bot's bucket and the chat's (or the group's)."""
+        return chat_limits(self.settings.telegram_bot_token, message.address)
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Deliver one message (a photo first for photo alerts) and return the outcome."""
@@ -152,6 +164,7 @@ class TelegramSender:
             return self._required("sendMessage", fields)
         sent = self._required("sendMessage", fields)
         # Too long for a caption: the photo follows as a reply, once; the alert is already out.
+        # It rides on the alert's slot: one more message in a chat is a burst Telegram allows.
         follow = self._call("sendPhoto", {"chat_id": message.address, "photo": photo,
                                           "reply_parameters": {"message_id": int(
                                               sent.provider_id or 0),
@@ -178,7 +191,7 @@ class TelegramSender:
             body: Any = response.json()
         except ValueError:
             body = None
-        return classify(response.status_code, body)
+        return classify(response.status_code, body, self.bot)
 
     def catalogs(self) -> Catalogs:
         """Return the catalogs for button labels, loading them on first use."""

@@ -18,6 +18,7 @@ from models.people import (
     Teacher,
 )
 from models.periodic import PeriodicRun
+from models.rates import RateBucket
 from models.relay import ReporterQuestion
 from models.reports import (
     CLOSE_REASONS,
@@ -53,6 +54,7 @@ __all__ = [
     "OutboxMessage",
     "PeriodicRun",
     "ProcessedInbound",
+    "RateBucket",
     "Report",
     "ReportEvent",
     "ReportFollower",

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+
+# Errors that say the database is out of reach for now (restarting, locked, the pool
+# exhausted), not that what was asked of it was wrong: try again later.
+UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 if TYPE_CHECKING:
     from flask import Flask

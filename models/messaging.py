@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -45,14 +56,36 @@ class ProcessedInbound(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+# The lanes of the outbox, claimed in this order: an alert is never queued behind updates or
+# a bulk send. Purposes not named here (reporter updates, notices, questions, answers,
+# referrals) take the middle lane.
+ALERT_LANE, UPDATE_LANE, BULK_LANE = 0, 1, 2
+LANES = {"alert": ALERT_LANE, "escalation": ALERT_LANE, "fixed_check": BULK_LANE,
+         "bulk": BULK_LANE}
+
+
+def lane_of(purpose: str) -> int:
+    """Return the lane of a message written for `purpose` (0 goes first)."""
+    return LANES.get(purpose, UPDATE_LANE)
+
+
+def _lane_default(context: DefaultExecutionContext) -> int:
+    """Set a new outbox row's lane from its purpose, however it was inserted."""
+    parameters: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return lane_of(str(parameters.get("purpose", "")))
+
+
 class OutboxMessage(Base):
     """A message to deliver, written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+    # The claim reads pending rows lane by lane, oldest due first: this index, in that order.
+    __table_args__ = (Index("ix_outbox_claim", "status", "priority", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purpose: Mapped[str] = mapped_column(String(24))  # alert | reporter_update | escalation
+    priority: Mapped[int] = mapped_column(SmallInteger, default=_lane_default,
+                                          server_default=str(UPDATE_LANE))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_points.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))

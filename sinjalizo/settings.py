@@ -54,6 +54,10 @@ class Settings:
     worker_poll_seconds: float = 0.2  # how often an idle worker looks for due messages
     # Days after a report is resolved or closed until its reporter's identity is removed.
     retention_days: int = 180
+    # How long a worker's claim on a message lasts unless renewed (every third of it while
+    # the worker lives): a worker that dies hands its messages on within this time.
+    worker_lease_seconds: float = 10.0
+    worker_retry_base_seconds: float = 5.0  # first retry after a failure: up to this long
     instance_path: Path = field(default_factory=default_instance_path)
 
     @property
@@ -101,5 +105,7 @@ class Settings:
             escalation_file=env.get("ESCALATION_FILE", ""),
             worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS", "0.2")),
             retention_days=_days(env.get("SINJALIZO_RETENTION_DAYS")),
+            worker_lease_seconds=float(env.get("WORKER_LEASE_SECONDS", "10")),
+            worker_retry_base_seconds=float(env.get("WORKER_RETRY_BASE_SECONDS", "5")),
             instance_path=Path(env.get("SINJALIZO_INSTANCE", "instance")).resolve(),
         )

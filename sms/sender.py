@@ -1,9 +1,14 @@
-"""The SMS sender of the alerts dispatcher: Twilio's REST API through the real twilio client."""
+"""The SMS sender of the alerts dispatcher: Twilio's REST API through the real twilio client.
+
+Each Twilio number sends at SMS_RATE_PER_SECOND, a rate bucket shared by every worker
+(alerts/limits.py); a 429 pauses the number for its Retry-After, whoever sends.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -14,6 +19,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
+from alerts.pacing import Limit, Rate
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
 from models.db import Database
 from sinjalizo.settings import Settings
@@ -81,6 +87,11 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def number_key(phone: str) -> str:
+    """Return the rate bucket key of one sending number."""
+    return f"sms:{phone}"
+
+
 class TwilioSender:
     """Sends SMS through `twilio.rest.Client`; failures come back as values, never raised."""
 
@@ -95,6 +106,16 @@ class TwilioSender:
                              http_client=self.http)
         self._db = db
         self._db_lock = threading.Lock()
+        self.key = number_key(settings.twilio_from)
+        rate = settings.sms_rate_per_second
+        # A burst of up to a second's worth, then the rate: as the provider account allows.
+        self._limits = [Limit(self.key, Rate(rate, burst=max(1, int(rate))))] if rate > 0 \
+            else []
+
+    def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
+        """Return the sending number's bucket (none when SMS_RATE_PER_SECOND is 0)."""
+        del message
+        return self._limits
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Hand one SMS to Twilio and translate the answer into a dispatcher outcome."""
@@ -119,7 +140,7 @@ class TwilioSender:
         if exc.status == 429:
             now = datetime.now(UTC)
             return RetryLater(error, retry_after_seconds(self.http.last_header("Retry-After"),
-                                                         now))
+                                                         now), pause=self.key)
         if exc.status >= 500:
             return RetryLater(error)
         if exc.status == 401:

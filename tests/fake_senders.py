@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from alerts.clock import Clock
+from alerts.pacing import Limit
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
 
 
@@ -19,6 +20,7 @@ class FakeSender:
     Scripts, checked in this order: `permanent` (always Permanent), `fail_first` calls as
     RetryLater, failing `until` an instant of `clock`, `throttle_first` calls as a 429 with
     `retry_after`. `block` makes send wait on an Event; `entered` is set on each call.
+    `limits_for` gives the rate buckets of a message (none by default).
     """
 
     channel: str = "log"
@@ -28,14 +30,20 @@ class FakeSender:
     clock: Clock | None = None
     throttle_first: int = 0
     retry_after: float = 30.0
+    throttle_pause: str | None = None  # the bucket a scripted 429 pauses
     latency: float = 0.0
     block: threading.Event | None = None
     entered: threading.Event = field(default_factory=threading.Event)
     on_call: Callable[[OutgoingMessage], None] | None = None
+    limits_for: Callable[[OutgoingMessage], Sequence[Limit]] | None = None
     calls: list[OutgoingMessage] = field(default_factory=list)
     sent: list[OutgoingMessage] = field(default_factory=list)
     # Several dispatcher threads share one fake in the concurrency tests.
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
+        """Return the message's rate buckets, as `limits_for` says."""
+        return self.limits_for(message) if self.limits_for is not None else ()
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Record the call and answer as scripted."""
@@ -56,7 +64,8 @@ class FakeSender:
         if self.until is not None and self.clock is not None and self.clock.now() < self.until:
             return RetryLater("provider down")
         if number <= self.throttle_first:
-            return RetryLater("429 Too Many Requests", retry_after=self.retry_after)
+            return RetryLater("429 Too Many Requests", retry_after=self.retry_after,
+                              pause=self.throttle_pause)
         with self._lock:
             self.sent.append(message)
         return Sent(provider_id=f"fake-{message.outbox_id}-{number}")

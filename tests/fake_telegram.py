@@ -33,6 +33,15 @@ class FakeTelegram:
     lock: threading.Condition = field(default_factory=threading.Condition)
     message_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     base_url: str = ""
+    # retry_after values: each answers the next message sent with a 429 (flood control).
+    floods: list[int] = field(default_factory=list)
+
+    def flood(self, method: str) -> int | None:
+        """Return the retry_after of a 429 for this call, if one is scripted."""
+        with self.lock:
+            if method in ("sendMessage", "sendPhoto") and self.floods:
+                return self.floods.pop(0)
+        return None
 
     def queue(self, update: dict[str, Any]) -> None:
         """Add an update for the next getUpdates."""
@@ -136,6 +145,12 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             params = _parameters(self, body)
             if "chat_id" in params:
                 params["chat_id"] = str(params["chat_id"])
+            wait = fake.flood(found["method"])
+            if wait is not None:
+                self._send(429, {"ok": False, "error_code": 429,
+                                 "description": f"Too Many Requests: retry after {wait}",
+                                 "parameters": {"retry_after": wait}})
+                return
             self._send(200, {"ok": True, "result": fake.answer(found["method"], params)})
 
 

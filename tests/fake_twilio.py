@@ -52,9 +52,23 @@ def slow(seconds: float) -> Failure:
     return Failure(500, message="slow", delay=seconds)
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request as the fake saw it: when it arrived (epoch seconds), to whom, the status."""
+
+    at: float
+    to: str
+    body: str
+    status: int
+
+
 @dataclass
 class FakeTwilio:
-    """The Messages resource of Twilio's REST API on a loopback port."""
+    """The Messages resource of Twilio's REST API on a loopback port.
+
+    `latency` holds every accepted message's answer back that long (so a test can kill the
+    sender in the middle of a send); `seen` keeps each request's arrival and status.
+    """
 
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
@@ -62,6 +76,8 @@ class FakeTwilio:
     script: list[Failure] = field(default_factory=list)
     unsubscribed: set[str] = field(default_factory=set)
     requests: int = 0
+    latency: float = 0.0
+    seen: list[Request] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -97,29 +113,37 @@ class FakeTwilio:
         """Decide status, JSON body, headers and delay for one request."""
         with self._lock:
             self.requests += 1
-            match = MESSAGES_PATH.match(path)
-            if match is None:
-                return 404, _error(20404, "The requested resource was not found", 404), {}, 0.0
-            expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode())
-            if match["sid"] != self.account_sid or authorization != f"Basic {expected.decode()}":
-                return 401, _error(20003, "Authenticate", 401), {}, 0.0
-            if self.script:
-                failure = self.script.pop(0)
-                body = _error(failure.code, failure.message, failure.status)
-                return failure.status, body, failure.headers, failure.delay
-            to = form.get("To", "")
-            if not E164.match(to):
-                return 400, _error(21211, f"The 'To' number {to} is not a valid phone number.",
-                                   400), {}, 0.0
-            if to in self.unsubscribed:
-                return 400, _error(21610, "Attempt to send to unsubscribed recipient",
-                                   400), {}, 0.0
-            sid = f"SM{len(self.messages) + 1:032x}"
-            self.messages.append({**form, "sid": sid})
+            status, body, headers, delay = self._decide(path, authorization, form)
+            self.seen.append(Request(time.time(), form.get("To", ""), form.get("Body", ""),
+                                     status))
+        return status, body, headers, delay
+
+    def _decide(self, path: str, authorization: str, form: dict[str, str]) -> tuple[
+            int, dict[str, Any], dict[str, str], float]:
+        """Decide one request's answer; the caller holds the lock."""
+        match = MESSAGES_PATH.match(path)
+        if match is None:
+            return 404, _error(20404, "The requested resource was not found", 404), {}, 0.0
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode())
+        if match["sid"] != self.account_sid or authorization != f"Basic {expected.decode()}":
+            return 401, _error(20003, "Authenticate", 401), {}, 0.0
+        if self.script:
+            failure = self.script.pop(0)
+            body = _error(failure.code, failure.message, failure.status)
+            return failure.status, body, failure.headers, failure.delay
+        to = form.get("To", "")
+        if not E164.match(to):
+            return 400, _error(21211, f"The 'To' number {to} is not a valid phone number.",
+                               400), {}, 0.0
+        if to in self.unsubscribed:
+            return 400, _error(21610, "Attempt to send to unsubscribed recipient",
+                               400), {}, 0.0
+        sid = f"SM{len(self.messages) + 1:032x}"
+        self.messages.append({**form, "sid": sid})
         return 201, {"sid": sid, "account_sid": self.account_sid, "to": to,
                      "from": form.get("From"), "body": form.get("Body"), "status": "queued",
                      "num_segments": "1", "direction": "outbound-api", "api_version":
-                     "2010-04-01", "uri": f"{path[:-5]}/{sid}.json"}, {}, 0.0
+                     "2010-04-01", "uri": f"{path[:-5]}/{sid}.json"}, {}, self.latency
 
     def bodies(self) -> list[str]:
         """Return the text of every accepted message, in order."""

@@ -208,9 +208,7 @@ class TelegramChat:
 
 def lease_seconds() -> float:
     """Return how long a worker's claim lasts unless renewed, as the worker reads it."""
-    settings = Settings.from_env({"WORKER_LEASE_SECONDS": LEASE_SECONDS})
-    # Claims lasted a fixed 60 s before leases became short and settable.
-    return float(getattr(settings, "worker_lease_seconds", 60.0))
+    return Settings.from_env({"WORKER_LEASE_SECONDS": LEASE_SECONDS}).worker_lease_seconds
 
 
 def every_alert_sent(db: Database, deadline: float) -> list[OutboxMessage]:

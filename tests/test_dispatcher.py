@@ -13,15 +13,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from alerts.clock import DatabaseClock, ManualClock
 from alerts.dispatcher import Dispatcher, RetryPolicy, Skip, default_prepare
-from alerts.pacing import Pacer
-from alerts.senders import CHANNELS, LogSender, OutgoingMessage, Sent, senders_for
+from alerts.senders import CHANNELS, LogSender, OutgoingMessage, Sent, log_senders
 from alerts.worker import Worker
 from models.db import Database
 from models.messaging import DeliveryAttempt, OutboxMessage
@@ -271,6 +270,31 @@ def test_bad_rows_never_stop_the_worker(db: Database) -> None:
     assert worker.run_once() == 0
 
 
+def test_a_lost_database_while_preparing_keeps_the_message(db: Database) -> None:
+    """A connection dropped while an alert is rendered neither fails nor escalates it."""
+    clock = ManualClock(T0)
+    [outbox_id] = add_rows(db, 1, T0)
+    calls: list[int] = []
+
+    def prepare(session: Session, row: OutboxMessage) -> str | Skip:
+        """Lose the database the first time, then render as usual."""
+        calls.append(row.id)
+        if len(calls) == 1:
+            raise OperationalError("SELECT 1", {}, ConnectionResetError("server closed"))
+        return default_prepare(session, row)
+
+    escalated: list[int] = []
+    sender = FakeSender()
+    worker = dispatcher(db, sender, clock, prepare=prepare,
+                        on_permanent=lambda s, row, e, n: escalated.append(row.id))
+    worker.run_once()
+    row = outbox(db, outbox_id)
+    assert (row.status, row.attempts, escalated) == ("pending", 0, [])
+    clock.advance(61)  # its lease lapses, as it does after the database returns
+    assert worker.run_once() == 1
+    assert sender.sent_ids() == [outbox_id] and escalated == []
+
+
 def test_a_sender_that_raises_counts_as_a_passing_failure(db: Database) -> None:
     """An exception from a sender is recorded and retried, not a crash."""
     clock = ManualClock(T0)
@@ -387,58 +411,6 @@ def test_database_clock_is_aware_utc(db: Database) -> None:
 # -- pure parts ---------------------------------------------------------------------------
 
 
-class FakeMonotonic:
-    """A monotonic time source the test moves by hand."""
-
-    def __init__(self) -> None:
-        """Start at zero."""
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        """Return the current reading."""
-        return self.now
-
-
-def paced_send(pacer: Pacer, clock: FakeMonotonic, channel: str, address: str) -> float:
-    """Wait as the pacer says (in fake time) until it grants a slot; return the send time."""
-    while (wait := pacer.wait_time(channel, address)) > 0:
-        clock.now += wait
-    return clock.now
-
-
-def test_pacing_telegram_one_per_second_per_chat() -> None:
-    """Telegram: a second message to the same chat waits a second; another chat does not."""
-    clock = FakeMonotonic()
-    pacer = Pacer(monotonic=clock)
-    assert pacer.wait_time("telegram", "chat-1") == 0
-    assert pacer.wait_time("telegram", "chat-1") == pytest.approx(1.0)
-    assert pacer.wait_time("telegram", "chat-2") == 0  # the busy chat holds up no one
-    assert paced_send(pacer, clock, "telegram", "chat-1") == pytest.approx(1.0)
-    clock.now = 5.0
-    assert pacer.wait_time("telegram", "chat-1") == 0
-
-
-def test_pacing_telegram_thirty_per_second_overall() -> None:
-    """Telegram: a burst of 30 chats goes at once, then one every thirtieth of a second."""
-    clock = FakeMonotonic()
-    pacer = Pacer(monotonic=clock)
-    assert [pacer.wait_time("telegram", f"chat-{n}") for n in range(30)] == [0.0] * 30
-    assert pacer.wait_time("telegram", "chat-30") == pytest.approx(1 / 30)
-    times = [paced_send(pacer, clock, "telegram", f"other-{n}") for n in range(60)]
-    assert times[0] == pytest.approx(1 / 30)
-    assert times[-1] == pytest.approx(2.0)  # 90 messages in two seconds: 30 a second after all
-
-
-def test_pacing_sms_at_the_configured_rate_and_others_unpaced() -> None:
-    """SMS follows its rate after a burst of one second's worth; e-mail and log are free."""
-    clock = FakeMonotonic()
-    pacer = Pacer(sms_per_second=2, monotonic=clock)
-    times = [paced_send(pacer, clock, "sms", "+38344000001") for _ in range(5)]
-    assert times == pytest.approx([0, 0, 0.5, 1.0, 1.5])
-    assert [pacer.wait_time("email", "a@b.c") for _ in range(50)] == [0.0] * 50
-    assert pacer.wait_time("log", "x") == 0
-
-
 def test_retry_policy_backoff_grows_with_full_jitter_and_a_cap() -> None:
     """Delays stay within base·2^(n-1), never above the cap; age and attempts end retrying."""
     policy = RetryPolicy(base_seconds=5, cap_seconds=900)
@@ -461,4 +433,15 @@ def test_log_sender_prints_each_alert_with_its_address() -> None:
                                          "Raport i ri R-7K3M9Q"))
     assert result == Sent(provider_id="log-7")
     assert "cp@komuna.test" in lines[0] and "R-7K3M9Q" in lines[0]
-    assert set(senders_for(Settings())) == set(CHANNELS)
+    assert set(log_senders()) == set(CHANNELS)
+
+
+def test_database_clock_reads_the_database_every_so_often(db: Database) -> None:
+    """Between reads the database clock counts on by itself; after `refresh_seconds` it asks."""
+    ticks = [100.0]
+    clock = DatabaseClock(db, refresh_seconds=10, monotonic=lambda: ticks[0])
+    first = clock.now()
+    ticks[0] += 4
+    assert clock.now() - first == timedelta(seconds=4)
+    ticks[0] += 7  # past the refresh: read again, close to the database's own time
+    assert abs((clock.now() - clock.read()).total_seconds()) < 1

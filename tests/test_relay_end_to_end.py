@@ -9,14 +9,16 @@ Nothing the focal point receives carries the reporter's chat id or number.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from alerts.worker import Worker, standard_worker
 from handlers.relay_texts import (
@@ -27,8 +29,9 @@ from handlers.relay_texts import (
     QUESTION_NEXT,
 )
 from locales import Catalogs
-from models import ContactPoint, Report, ReportEvent
+from models import ContactPoint, OutboxMessage, Report, ReportEvent
 from models.db import Database, get_db
+from sinjalizo.senders import senders_for
 from sinjalizo.settings import Settings
 from sms.gsm import is_gsm7, segments
 from tests.conftest import TELEGRAM_SECRET
@@ -80,9 +83,23 @@ class Channels:
     catalogs: Catalogs
 
     def deliver(self) -> None:
-        """Let the worker send everything due, as it would within a second."""
-        while self.worker.dispatcher.run_once():
-            pass
+        """Let the worker send everything due, as it would within a few seconds.
+
+        A message to a chat the bot has just answered waits its second (Telegram's limit of
+        one a second in a chat, which the webhook's replies count in): wait for it too.
+        """
+        dispatcher = self.worker.dispatcher
+        for _ in range(20):
+            while dispatcher.run_once():
+                pass
+            now = dispatcher.clock.now()
+            with dispatcher.db.session() as session:
+                soonest = session.scalar(select(func.min(OutboxMessage.due_at)).where(
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.due_at <= now + timedelta(seconds=3)))
+            if soonest is None:
+                return
+            time.sleep(max(0.05, (soonest - now).total_seconds()))
 
     def to_chat(self, chat: int) -> list[str]:
         """Return the texts sent to a Telegram chat, in order."""
@@ -111,7 +128,8 @@ def channels(both_app: Flask, fake: FakeTelegram, twilio: FakeTwilio, demo_db: D
                         twilio_api_base=twilio.base, public_base_url=PUBLIC)
     client = both_app.test_client()
     return Channels(client, SmsActions(client, catalogs), fake, twilio,
-                    standard_worker(settings, demo_db, catalogs=catalogs), catalogs)
+                    standard_worker(settings, demo_db, catalogs=catalogs,
+                                    senders=senders_for(settings, demo_db)), catalogs)
 
 
 def timeline(db: Database, reference: str) -> list[tuple[str, str, str]]:

@@ -145,7 +145,8 @@ def test_identity_goes_after_the_period_not_before_and_an_open_report_keeps_it(
         assert event.actor == "system"
         assert event.data == {"why": "retention", "reporter": True, "followers": 1}
         messages = list(session.scalars(select(OutboxMessage).where(
-            OutboxMessage.report_id == report.id, OutboxMessage.contact_point_id.is_(None))))
+            OutboxMessage.report_id == report.id, OutboxMessage.contact_point_id.is_(None))
+            .order_by(OutboxMessage.status != "sent", OutboxMessage.id)))
         assert len(messages) == 5
         assert all(m.address == "" and m.payload == {} and m.provider_id is None
                    and m.contact_id is None for m in messages)

@@ -20,11 +20,11 @@ from alerts.senders import (
     RetryLater,
     Sender,
     Sent,
-    senders_for,
 )
 from alerts.worker import standard_worker
 from models import Contact, OutboxMessage
 from models.db import Database, get_db
+from sinjalizo.senders import senders_for
 from sinjalizo.settings import Settings
 from sms.gsm import is_gsm7
 from sms.sender import CREDENTIALS_RETRY_SECONDS, TwilioSender, retry_after_seconds
@@ -89,14 +89,19 @@ def test_a_server_error_is_retried(fake: FakeTwilio) -> None:
     fake.fail_next(server_error())
     result = TwilioSender(settings_for(fake)).send(message())
     assert isinstance(result, RetryLater) and result.retry_after is None
+    assert result.pause is None  # a bad moment at Twilio is no reason to stop the number
     assert not fake.messages
 
 
 def test_throttling_honours_retry_after(fake: FakeTwilio) -> None:
-    """A 429 is retried, not before the Retry-After the provider gave."""
+    """A 429 is retried, not before the Retry-After the provider gave; the number pauses."""
     fake.fail_next(throttled(42))
-    result = TwilioSender(settings_for(fake)).send(message())
+    sender = TwilioSender(settings_for(fake))
+    result = sender.send(message())
     assert isinstance(result, RetryLater) and result.retry_after == 42.0
+    assert result.pause == f"sms:{FROM}"
+    [limit] = sender.limits(message())
+    assert (limit.key, limit.rate.per_second) == (f"sms:{FROM}", 10.0)
 
 
 def test_a_timeout_is_retried(fake: FakeTwilio) -> None:

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from alerts.senders import OutgoingMessage, Permanent, RetryLater, Sent, senders_for
+from alerts.senders import OutgoingMessage, Permanent, RetryLater, Sent
 from bot.sender import TelegramSender
 from locales import Catalogs
 from models import Attachment, Contact, Report
 from models.db import Database
+from sinjalizo.senders import senders_for
 from sinjalizo.settings import Settings
 from tests.fake_telegram_api import TOKEN, FakeBotApi, error, running
 
@@ -130,10 +131,14 @@ def test_a_stale_photo_does_not_hold_the_alert(fake: FakeBotApi, db: Database,
 
 def test_flood_control_waits_as_told(fake: FakeBotApi, db: Database,
                                     catalogs: Catalogs) -> None:
-    """A 429 comes back as RetryLater with Telegram's retry_after."""
+    """A 429 comes back as RetryLater with Telegram's retry_after, pausing the whole bot."""
     fake.script.append(error(429, "Too Many Requests: retry after 7", retry_after=7))
-    result = sender_for(fake.base, db, catalogs).send(alert())
+    sender = sender_for(fake.base, db, catalogs)
+    result = sender.send(alert())
     assert isinstance(result, RetryLater) and result.retry_after == 7
+    assert result.pause == "telegram:123456"
+    assert [limit.key for limit in sender.limits(alert())] == [
+        "telegram:123456", f"telegram:123456:chat:{CHAT}"]
 
 
 def test_server_errors_and_network_are_retried(fake: FakeBotApi, db: Database,

@@ -12,18 +12,15 @@ from http import HTTPStatus
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response as PlainResponse
 
-from models.db import get_db
+from models.db import UNREACHABLE, get_db
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
-# Errors that say the database is out of reach for now, not that the request was wrong.
-UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
 RETRY_AFTER_SECONDS = 30
 
 

@@ -35,8 +35,10 @@ class BackgroundService(Protocol):
 def background_services(obj: CliContext) -> list[BackgroundService]:
     """List the services `run` starts beside the web server, given the settings."""
     from alerts.worker import standard_worker
+    from sinjalizo.senders import senders_for
 
-    services: list[BackgroundService] = [standard_worker(obj.settings, obj.db)]
+    services: list[BackgroundService] = [
+        standard_worker(obj.settings, obj.db, senders=senders_for(obj.settings, obj.db))]
     if obj.settings.telegram_bot_token:
         from bot.polling import Polling
         from service.setup import build_conversations

@@ -10,6 +10,7 @@ import click
 
 from alerts.worker import standard_worker
 from sinjalizo.cli.context import CliContext
+from sinjalizo.senders import senders_for
 
 
 @click.command("worker")
@@ -17,11 +18,9 @@ from sinjalizo.cli.context import CliContext
 @click.pass_obj
 def worker_command(obj: CliContext, once: bool) -> None:
     """Deliver due outbox messages, retrying with back-off, until stopped."""
-    worker = standard_worker(obj.settings, obj.db)
+    worker = standard_worker(obj.settings, obj.db, senders=senders_for(obj.settings, obj.db))
     if once:
-        total = 0
-        while (claimed := worker.dispatcher.run_once()) > 0:
-            total += claimed
+        total = worker.dispatcher.drain()
         worker.run_ticks()
         click.echo(f"Delivered {total} outbox message(s).")
         return

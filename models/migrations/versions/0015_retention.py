@@ -1,8 +1,8 @@
 """retention: periodic runs, questions whose person was removed, processed messages by age
 
 Revision ID: 0015
-Revises: 0013
-Create Date: 2026-12-14 10:00:00
+Revises: 0014
+Create Date: 2026-12-01 03:00:00
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import models.base
 
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
