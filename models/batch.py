@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, insert, literal_column, select
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import ColumnDefault
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.types import TypeDecorator
 
 from models.sql import dialect_insert
 
@@ -38,7 +51,7 @@ class Part:
     def shape(self) -> Hashable:
         """Return what the part's statement looks like, apart from its values."""
         names = tuple(self.rows[0]) if self.kind != "update" else ()
-        return (self.kind, self.table.name, names, len(self.rows), self.summed, self.update)
+        return (self.kind, self.table.name, names, self.summed, self.update)
 
 
 @dataclass
@@ -68,7 +81,7 @@ class Batch:
         dialect = connection.dialect.name
         if dialect == "postgresql" and len(parts) > 1:
             connection.execute(_built(("together", *(p.shape() for p in parts)), parts),
-                               _numbered(parts))
+                               _numbered(parts, connection.dialect))
             return
         for part in parts:
             statement = _built(("alone", dialect, part.shape()), [part])
@@ -146,7 +159,13 @@ def _together(parts: Sequence[Part]) -> Executable:
 
 
 def _numbered_statement(part: Part, prefix: str) -> Any:
-    """Return a part's statement with its parameters named `prefix` + row + `_` + column."""
+    """Return a part's statement for WITH, its parameters named after `prefix`.
+
+    An update's parameters are renamed `prefix` + `0_` + name. Rows to insert travel as one
+    JSON parameter, `prefix` + `rows`, read back by json_populate_recordset into the table's
+    own row type: a statement with few parameters is parsed and prepared once by psycopg,
+    one with many is parsed anew each time.
+    """
     if part.update is not None:
 
         def rename(element: Any, **_kw: Any) -> Any:
@@ -156,17 +175,38 @@ def _numbered_statement(part: Part, prefix: str) -> Any:
             return None
 
         return visitors.replacement_traverse(part.update, {}, rename)
-    table = part.table
-    values = [{name: bindparam(f"{prefix}{number}_{name}", type_=table.c[name].type)
-               for name in row} for number, row in enumerate(part.rows)]
-    if part.kind == "insert":
-        return insert(table).values(values)
-    return _upsert(dialect_insert("postgresql", table).values(values), part)
+    table, names = part.table, list(part.rows[0])
+    rows = func.json_populate_recordset(
+        literal_column(f"NULL::{table.name}"), bindparam(f"{prefix}rows", type_=JSON),
+    ).table_valued(*names)
+    base = insert(table) if part.kind == "insert" else dialect_insert("postgresql", table)
+    statement = base.from_select(names, select(*(rows.c[name] for name in names)),
+                                 include_defaults=False)
+    return statement if part.kind == "insert" else _upsert(statement, part)
 
 
-def _numbered(parts: Sequence[Part]) -> Row:
+def _numbered(parts: Sequence[Part], dialect: Dialect) -> Row:
     """Return every part's values under the names `_numbered_statement` gives them."""
-    return {f"w{index}_{number}_{name}": value
-            for index, part in enumerate(parts)
-            for number, row in enumerate(part.rows)
-            for name, value in row.items()}
+    values: Row = {}
+    for index, part in enumerate(parts):
+        if part.update is not None:
+            values.update((f"w{index}_0_{name}", value) for name, value in part.rows[0].items())
+        else:
+            values[f"w{index}_rows"] = [_as_json(part.table, row, dialect)
+                                        for row in part.rows]
+    return values
+
+
+def _as_json(table: Table, row: Row, dialect: Dialect) -> Row:
+    """Return a row's values as JSON gives them to PostgreSQL: instants as naive UTC text."""
+    return {name: _instant(table.c[name].type, value, dialect)
+            if isinstance(value, datetime) else value for name, value in row.items()}
+
+
+def _instant(kind: Any, value: datetime, dialect: Dialect) -> str:
+    """Return an instant as the column stores it (naive UTC), in ISO form."""
+    if isinstance(kind, TypeDecorator):
+        value = kind.process_bind_param(value, dialect)
+    elif value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, String, Table, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -63,3 +63,37 @@ def _returned(element: returned, compiler: SQLCompiler, **kw: Any) -> str:
     """Render the subquery with table-qualified names."""
     kw["include_table"] = True
     return str(compiler.process(element.clauses, **kw))
+
+
+class folded_detail(FunctionElement[str]):  # noqa: N801  (used like the SQL functions above)
+    """A JSON column's text at one key, in capitals and without spaces.
+
+    Written with literals only, the same in a query as in the index that serves it: the
+    planners use an expression index only for the very same expression, and PostgreSQL's
+    generic plans know no parameter's value.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "folded_detail"
+
+    def __init__(self, column: Any, key: str) -> None:
+        """Read `key` (a plain word) of the JSON `column`."""
+        if not key.isidentifier():
+            raise ValueError(f"not a plain key: {key!r}")
+        super().__init__(column, literal_column(key))
+
+
+@compiles(folded_detail)
+def _folded_detail_postgresql(element: folded_detail, compiler: SQLCompiler, **kw: Any) -> str:
+    """Render upper(replace(column ->> 'key', ' ', '')), PostgreSQL's form (the default)."""
+    column, key = element.clauses
+    return f"upper(replace({compiler.process(column, **kw)} ->> '{key.name}', ' ', ''))"
+
+
+@compiles(folded_detail, "sqlite")
+def _folded_detail_sqlite(element: folded_detail, compiler: SQLCompiler, **kw: Any) -> str:
+    """Render upper(replace(json_extract(column, '$.key'), ' ', '')), SQLite's form."""
+    column, key = element.clauses
+    return f"upper(replace(json_extract({compiler.process(column, **kw)}, '$.{key.name}'), " \
+           "' ', ''))"

@@ -28,6 +28,7 @@ from models import (
     Teacher,
 )
 from models.services import Service
+from models.sql import folded_detail
 from routing.countries import country_of_phone
 from service.directory import directory
 from service.joining import open_hazards_near
@@ -53,11 +54,6 @@ def _teacher_query(column: Any) -> Select[int, int, str, int, str, str]:
             .where(column == bindparam("address"), Teacher.active, School.active))
 
 
-def _folded_detail(key: str) -> Any:
-    """Return a report detail's text in capitals without spaces, as SQL."""
-    return func.upper(func.replace(Report.details[key].as_string(), " ", ""))
-
-
 # Built once: the menu asks on every idle message whether the sender is a teacher.
 TEACHER_BY_PHONE = _teacher_query(Teacher.phone)
 TEACHER_BY_CHAT = _teacher_query(Teacher.telegram_chat_id)
@@ -80,8 +76,8 @@ EARLIER_FLAGS = (
            Report.kind == "dropout", Report.school_id == bindparam("school_id"),
            Report.created_at >= bindparam("since"), Report.simulated == bindparam("simulated"),
            func.coalesce(Report.close_reason, "") != "duplicate",
-           _folded_detail("class") == bindparam("class_name"),
-           _folded_detail("pupil") == bindparam("pupil"))
+           folded_detail(Report.details, "class") == bindparam("class_name"),
+           folded_detail(Report.details, "pupil") == bindparam("pupil"))
     .order_by(Report.created_at.desc(), Report.id.desc()))
 LAST_COUNTRY = (select(Report.country).join(Contact, Report.reporter_contact_id == Contact.id)
                 .where(Contact.channel == bindparam("channel"),
