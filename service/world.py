@@ -71,13 +71,16 @@ SERVICE_AT = select(Service.id).where(Service.phone == bindparam("address"), Ser
 REPEAT_WINDOW = timedelta(days=14)  # a pupil flagged again within it is offered for adding
 EARLIER_FLAGS = (
     select(Report.reference, Report.category, Report.created_at, Report.details)
-    .join(Contact, Report.reporter_contact_id == Contact.id)
-    .where(Contact.channel == bindparam("channel"), Contact.address == bindparam("address"),
+    # The reporter as a value, not a join: with the pupil it picks the index made for this
+    # (ix_reports_reporter_pupil) even before the planner has statistics of a new table.
+    .where(Report.reporter_contact_id == select(Contact.id).where(
+               Contact.channel == bindparam("channel"),
+               Contact.address == bindparam("address")).scalar_subquery(),
+           folded_detail(Report.details, "pupil") == bindparam("pupil"),
+           folded_detail(Report.details, "class") == bindparam("class_name"),
            Report.kind == "dropout", Report.school_id == bindparam("school_id"),
            Report.created_at >= bindparam("since"), Report.simulated == bindparam("simulated"),
-           func.coalesce(Report.close_reason, "") != "duplicate",
-           folded_detail(Report.details, "class") == bindparam("class_name"),
-           folded_detail(Report.details, "pupil") == bindparam("pupil"))
+           func.coalesce(Report.close_reason, "") != "duplicate")
     .order_by(Report.created_at.desc(), Report.id.desc()))
 LAST_COUNTRY = (select(Report.country).join(Contact, Report.reporter_contact_id == Contact.id)
                 .where(Contact.channel == bindparam("channel"),
