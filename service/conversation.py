@@ -95,7 +95,8 @@ class Conversations:
                     return self._turn(session, inbound, external_id, gate, teacher)
             except IntegrityError:
                 # A concurrent copy of this message (or a first message from this address)
-                # won the race; the second pass finds its row and its stored replies.
+                # won the race, or the random reference drawn was taken: the second pass
+                # finds the stored replies and the contact, or draws another reference.
                 if attempt:
                     raise
         raise AssertionError("unreachable")
