@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 # The regions a local (no country code) number is tried in, after the caller's default.
@@ -19,6 +21,8 @@ def phone_country(number: str | None) -> str | None:
     return region if region in LOCAL_REGIONS else None
 
 
+# Every inbound SMS names its sender: the same numbers come again and again.
+@lru_cache(maxsize=4096)
 def normalize_phone(raw: str, default_region: str = "XK") -> str:
     """Return `raw` as an E.164 number, reading local forms as Kosovo or Albania.
 

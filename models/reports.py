@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, UTCDateTime, utcnow
 from models.geo import Municipality
 from models.people import Contact, ContactPoint, School
+from models.sql import folded_detail
 
 STATUSES = ("received", "routed", "acknowledged", "in_progress", "resolved", "closed",
             "reopened")
@@ -92,6 +93,12 @@ class Report(Base):
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="report")
+
+
+# Each flag a teacher sends first looks for their earlier flag of the same pupil (see
+# service/world.py): this serves it however many flags the teacher has sent.
+Index("ix_reports_reporter_pupil", Report.reporter_contact_id,
+      folded_detail(Report.details, "pupil"))
 
 
 class ReportRoute(Base):

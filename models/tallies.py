@@ -18,17 +18,18 @@ Months are local (Europe/Tirane) calendar months; durations are counted in class
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, delete, event, exists, insert, inspect, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
+from models.batch import Batch
 from models.reports import Report, ReportRoute
 from models.rollups import DurationRollup, ReportRollup, ReportTally
 
@@ -184,28 +185,57 @@ class Changes:
 
     def shift_rollups(self, connection: Connection) -> None:
         """Add the differences to the roll-up rows, in key order so that writers never deadlock."""
+        batch = Batch()
+        self.rollups_into(batch)
+        batch.run(connection)
+
+    def rollups_into(self, batch: Batch) -> None:
+        """Queue the roll-up rows' differences in a batch of writes, in key order."""
         counts = [dict(zip(("month", "municipality_id", "country", "kind", "dimension",
                             "value", *COUNTS), (*key, *shift), strict=True))
                   for key, shift in sorted(self.counts.items()) if any(shift)]
         durations = [dict(zip(("month", "country", "kind", "urgent", "step", "minutes",
                                "reports"), (*key, shift), strict=True))
                      for key, shift in sorted(self.durations.items()) if shift]
-        _upsert(connection, ROLLUPS, COUNTS, counts)
-        _upsert(connection, DURATIONS, ("reports",), durations)
+        batch.upsert(ROLLUPS, COUNTS, counts)
+        batch.upsert(DURATIONS, ("reports",), durations)
         self.counts, self.durations = {}, Counter()
 
 
-def _upsert(connection: Connection, table: Table, summed: Sequence[str],
-            rows: list[dict[str, Any]]) -> None:
-    """Insert roll-up rows, or add their counts to the rows already there."""
-    if not rows:
+def count_new_report(batch: Batch, report_id: int, values: Mapping[str, Any]) -> None:
+    """Queue a report's tally and roll-up rows, from the values it was just inserted with.
+
+    Filing inserts with Core, past the flush hook; a new report has no tally yet, and its
+    facts are the values written, so nothing needs reading back.
+    """
+    tally = tally_of(_NewReport(values))
+    if tally is None:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    keys = [column.name for column in table.primary_key.columns]
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: table.c[name] + statement.excluded[name] for name in summed}), rows)
+    changes = Changes()
+    changes.move(report_id, None, tally)
+    batch.insert(TALLIES, changes.new)
+    changes.rollups_into(batch)
+
+
+class _NewReport:
+    """A report's inserted values, read the way `tally_of` reads a row of FACTS."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        """Keep the values; details give sex, age band and reason as their JSON text."""
+        self.__dict__.update(values)
+        details = values.get("details")
+        for name in ("sex", "age_band", "reason"):
+            found = details.get(name) if isinstance(details, dict) else None
+            setattr(self, name, _json_text(found))
+        self.escalated = False  # no route has been escalated yet
+        self.acknowledged_at = self.resolved_at = None
+
+
+def _json_text(value: Any) -> str | None:
+    """Return a JSON value as the database's ->> would: text as it is, the rest as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
 
 
 def recount(connection: Connection, report_ids: Iterable[int]) -> int:

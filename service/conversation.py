@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,11 +30,13 @@ from handlers.types import (
     TeacherInfo,
 )
 from models import Contact, ConversationSession, ProcessedInbound
+from models.batch import Batch
 from models.db import Database
 from service.adding import add_to_report
 from service.filing import store_report
 from service.focal import act_as_points
 from service.joining import join_report
+from service.opening import Opening, open_turn
 from service.places import PlaceIndex
 from service.referral_acting import act_answer, act_refer
 from service.relay import answer_question, ask_as_points
@@ -42,28 +44,18 @@ from service.render import RenderedReply, render
 from service.world import DbWorld, contact_points_at
 
 SESSIONS = cast(Table, ConversationSession.__table__)
-# A channel's own screening before the conversation: replies to send instead, or None.
-Gate = Callable[[Session, Inbound], "tuple[RenderedReply, ...] | None"]
+# A channel's own screening before the conversation, told whether the sender opted out:
+# replies to send instead, or None.
+Gate = Callable[[Session, Inbound, bool], "tuple[RenderedReply, ...] | None"]
 # Statements of the hot path, built once: building a statement costs more than running it.
-LOCK_SESSION = (update(SESSIONS)
-                .where(SESSIONS.c.channel == bindparam("b_channel"),
-                       SESSIONS.c.address == bindparam("b_address"))
-                .values(updated_at=bindparam("b_at"))
-                .returning(SESSIONS.c.id, SESSIONS.c.state))
-NEW_SESSION = insert(SESSIONS).returning(SESSIONS.c.id)
 SAVE_SESSION = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
                 .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
 SAVE_EXPIRING = SAVE_SESSION.values(expires_at=bindparam("b_expires"))
 CONTACTS = cast(Table, Contact.__table__)
-FIND_CONTACT = select(CONTACTS.c.id, CONTACTS.c.language).where(
-    CONTACTS.c.channel == bindparam("b_channel"), CONTACTS.c.address == bindparam("b_address"))
 NEW_CONTACT = insert(CONTACTS).returning(CONTACTS.c.id)
 TOUCH_CONTACT = (update(CONTACTS).where(CONTACTS.c.id == bindparam("contact_id"))
                  .values(language=bindparam("b_language"), last_seen_at=bindparam("b_at")))
-REMEMBER = insert(cast(Table, ProcessedInbound.__table__))
-REPLAYED = select(ProcessedInbound.replies).where(
-    ProcessedInbound.channel == bindparam("channel"),
-    ProcessedInbound.external_id == bindparam("external_id"))
+PROCESSED = cast(Table, ProcessedInbound.__table__)
 
 
 @dataclass(frozen=True)
@@ -103,72 +95,96 @@ class Conversations:
                     return self._turn(session, inbound, external_id, gate, teacher)
             except IntegrityError:
                 # A concurrent copy of this message (or a first message from this address)
-                # won the race; the second pass finds its row and its stored replies.
+                # won the race, or the random reference drawn was taken: the second pass
+                # finds the stored replies and the contact, or draws another reference.
                 if attempt:
                     raise
         raise AssertionError("unreachable")
 
     def _turn(self, session: Session, inbound: Inbound, external_id: str | None,
               gate: Gate | None, teacher: TeacherInfo | None) -> Turn:
-        """Run the turn inside the caller's transaction."""
-        session_id, stored, first = self._lock(session, inbound)
-        language = stored.get("language", self.default_language)
-        if external_id is not None:
-            done = session.execute(REPLAYED, {"channel": inbound.channel,
-                                              "external_id": external_id}).first()
-            if done is not None:
-                replies = tuple(RenderedReply.from_json(r) for r in done.replies)
-                return Turn(replies, language, True)
-        screened = gate(session, inbound) if gate is not None else None
+        """Run the turn inside the caller's transaction: read first, write together last."""
+        opening = open_turn(session.connection(), inbound, external_id)
+        language = opening.state.get("language", self.default_language)
+        if opening.replayed is not None:
+            replies = tuple(RenderedReply.from_json(r) for r in opening.replayed)
+            return Turn(replies, language, True)
+        writes = Batch()
+        screened = gate(session, inbound, opening.opted_out) if gate is not None else None
         if screened is not None:
-            self._remember(session, inbound, external_id, screened)
+            self._remember(writes, inbound, external_id, screened)
+            writes.run(session.connection())
             return Turn(screened, language)
-        contact = self._find_contact(session, inbound) if first else None
-        known_language = contact[1] if contact else None
-        state = State.from_json(stored or None, known_language or self.default_language)
-        world = DbWorld(session, self.places, self.simulated, teacher)
-        outcome = advance(state, inbound, world, self.translate, self.timeout)
+        outcome, state, world = self._advance(session, inbound, opening, teacher)
         language = outcome.state.language
         filed: list[str] = []
-        if outcome.effects or first:
-            contact_id = self._record_contact(session, inbound, contact, language)
-            outcome, filed = self._carry_out(session, inbound, outcome, contact_id, language)
-        self._save(session, session_id, state, outcome.state, inbound.at)
+        if outcome.effects or opening.first:
+            contact_id = self._record_contact(session, writes, inbound, opening.contact,
+                                              language)
+            outcome, filed = self._carry_out(session, writes, world, inbound, outcome,
+                                             contact_id, language)
+        self._save(writes, opening.session_id, state, outcome.state, inbound.at)
         replies = tuple(render(r, self.translate, language) for r in outcome.replies)
-        self._remember(session, inbound, external_id, replies)
+        self._remember(writes, inbound, external_id, replies)
+        writes.run(session.connection())
         return Turn(replies, language, False, tuple(filed))
 
-    def _carry_out(self, session: Session, inbound: Inbound, outcome: Outcome, contact_id: int,
+    def _advance(self, session: Session, inbound: Inbound, opening: Opening,
+                 teacher: TeacherInfo | None) -> tuple[Outcome, State, DbWorld]:
+        """Run the engine on the stored state; return its outcome, the state before, the world.
+
+        A first turn starts in the language the sender's contact already has, if any.
+        """
+        known_language = opening.contact[1] if opening.first and opening.contact else None
+        state = State.from_json(opening.state or None, known_language or self.default_language)
+        world = DbWorld(session, self.places, self.simulated, teacher)
+        world.remember_teacher(inbound.channel, inbound.address, opening.teacher)
+        return advance(state, inbound, world, self.translate, self.timeout), state, world
+
+    def _carry_out(self, session: Session, writes: Batch, world: DbWorld, inbound: Inbound,
+                   outcome: Outcome, contact_id: int,
                    language: str) -> tuple[Outcome, list[str]]:
-        """Carry out the turn's effects; return the outcome with their replies, and what filed."""
+        """Carry out the turn's effects; return the outcome with their replies, and what filed.
+
+        Filing adds its writes to the turn's; any other effect first sends those gathered,
+        since it may read them.
+        """
         filed: list[str] = []
         for effect in outcome.effects:
-            answer: Reply | None = None
-            if isinstance(effect, ChangeStatus):
-                answer = act_on_report(session, inbound, effect)
-            if isinstance(effect, AskReporter):
-                answer = ask_as_points(session, contact_points_at(
-                    session, inbound.channel, inbound.address), effect.reference,
-                    effect.question, inbound.at, self.translate)
-            if isinstance(effect, AnswerQuestion):
-                answer = answer_question(session, effect, contact_id, inbound.at, language)
-            if isinstance(effect, JoinReport):
-                answer = join_report(session, effect, contact_id, inbound.channel, inbound.at)
             if isinstance(effect, FileReport):
                 store_report(session, effect.draft, contact_id, inbound.channel, language,
-                             inbound.at, self.simulated)
+                             inbound.at, self.simulated, batch=writes, places=self.places,
+                             points=world.points)
                 filed.append(effect.draft.reference)
-            if isinstance(effect, AddToReport):
-                answer = add_to_report(session, effect, contact_id, inbound.at)
-            if isinstance(effect, Refer):
-                answer = act_refer(session, inbound, effect)
-            if isinstance(effect, AnswerReferral):
-                answer = act_answer(session, inbound, effect)
+                continue
+            writes.run(session.connection())
+            answer = self._act(session, inbound, effect, contact_id, language)
             if answer is not None:
                 outcome = replace(outcome, replies=(*outcome.replies, answer))
         return outcome, filed
 
-    def _save(self, session: Session, session_id: int, before: State, after: State,
+    def _act(self, session: Session, inbound: Inbound, effect: Any, contact_id: int,
+             language: str) -> Reply | None:
+        """Carry out one effect other than filing; return its answer, if it has one."""
+        if isinstance(effect, ChangeStatus):
+            return act_on_report(session, inbound, effect)
+        if isinstance(effect, AskReporter):
+            return ask_as_points(session, contact_points_at(
+                session, inbound.channel, inbound.address), effect.reference,
+                effect.question, inbound.at, self.translate)
+        if isinstance(effect, AnswerQuestion):
+            return answer_question(session, effect, contact_id, inbound.at, language)
+        if isinstance(effect, JoinReport):
+            return join_report(session, effect, contact_id, inbound.channel, inbound.at)
+        if isinstance(effect, AddToReport):
+            return add_to_report(session, effect, contact_id, inbound.at)
+        if isinstance(effect, Refer):
+            return act_refer(session, inbound, effect)
+        if isinstance(effect, AnswerReferral):
+            return act_answer(session, inbound, effect)
+        return None
+
+    def _save(self, writes: Batch, session_id: int, before: State, after: State,
               at: datetime) -> None:
         """Save the new state; mark (or unmark) it for filing on expiry only when that changes.
 
@@ -176,10 +192,9 @@ class Conversations:
         """
         values = {"session_id": session_id, "b_state": after.to_json(), "b_at": at}
         if keeps(before) or keeps(after):
-            session.connection().execute(SAVE_EXPIRING, {
-                **values, "b_expires": self.files_at(after, at)})
+            writes.change(SAVE_EXPIRING, {**values, "b_expires": self.files_at(after, at)})
         else:
-            session.connection().execute(SAVE_SESSION, values)
+            writes.change(SAVE_SESSION, values)
 
     def files_at(self, state: State, at: datetime) -> datetime | None:
         """Return when the worker must file what an abandoned conversation holds, if anything.
@@ -189,55 +204,30 @@ class Conversations:
         return at + self.timeout if keeps(state) and not self.simulated else None
 
     @staticmethod
-    def _remember(session: Session, inbound: Inbound, external_id: str | None,
+    def _remember(writes: Batch, inbound: Inbound, external_id: str | None,
                   replies: tuple[RenderedReply, ...]) -> None:
         """Keep the replies under the channel's message id, so a retry gets them again."""
         if external_id is not None:
-            session.connection().execute(REMEMBER, {
+            writes.insert(PROCESSED, [{
                 "channel": inbound.channel, "external_id": external_id,
                 "address": inbound.address, "replies": [r.to_json() for r in replies],
-                "received_at": inbound.at})
-
-    def _lock(self, session: Session,
-              inbound: Inbound) -> tuple[int, dict[str, Any], bool]:
-        """Take this address's session row for the turn: its id, state, and whether it is new.
-
-        Writing first makes SQLite take its write lock now (waiting its busy timeout) and
-        makes PostgreSQL lock the row, so two messages from one person run one after another.
-        """
-        # Core statements on the connection: the hot path skips the ORM layer.
-        connection = session.connection()
-        row = connection.execute(LOCK_SESSION, {"b_channel": inbound.channel,
-                                                "b_address": inbound.address,
-                                                "b_at": inbound.at}).first()
-        if row is not None:
-            state = row.state if isinstance(row.state, dict) else {}
-            return int(row.id), state, False
-        created = connection.execute(NEW_SESSION, {
-            "channel": inbound.channel, "address": inbound.address, "state": {},
-            "updated_at": inbound.at}).scalar_one()
-        return int(created), {}, True
+                "received_at": inbound.at}])
 
     @staticmethod
-    def _find_contact(session: Session, inbound: Inbound) -> tuple[int, str | None] | None:
-        """Return the sender's contact id and language, if they have a contact already."""
-        found = session.connection().execute(FIND_CONTACT, {
-            "b_channel": inbound.channel, "b_address": inbound.address}).first()
-        return (int(found.id), found.language) if found is not None else None
-
-    def _record_contact(self, session: Session, inbound: Inbound,
+    def _record_contact(session: Session, writes: Batch, inbound: Inbound,
                         known: tuple[int, str | None] | None, language: str) -> int:
-        """Create or update the sender's contact with their language; return its id."""
-        known = known or self._find_contact(session, inbound)
-        connection = session.connection()
+        """Create or update the sender's contact with their language; return its id.
+
+        A first-time writer is inserted at once (effects need the id), already in their
+        language; an update waits for the turn's other writes.
+        """
         if known is None:
-            # A first-time writer is inserted after the turn, already in their language.
-            return int(connection.execute(NEW_CONTACT, {
+            return int(session.connection().execute(NEW_CONTACT, {
                 "channel": inbound.channel, "address": inbound.address, "role": "citizen",
                 "opted_out": False, "language": language, "created_at": inbound.at,
                 "last_seen_at": inbound.at}).scalar_one())
-        connection.execute(TOUCH_CONTACT, {"contact_id": known[0], "b_language": language,
-                                           "b_at": inbound.at})
+        writes.change(TOUCH_CONTACT, {"contact_id": known[0], "b_language": language,
+                                      "b_at": inbound.at})
         return known[0]
 
 

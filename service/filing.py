@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,8 +18,10 @@ from models import (
     ReportEvent,
     ReportRoute,
 )
-from models.tallies import recount
-from service.routes import country_of
+from models.batch import Batch
+from models.tallies import count_new_report
+from service.places import PlaceIndex
+from service.routes import municipality_country
 
 
 def table(model: type[Any]) -> Table:
@@ -33,13 +36,52 @@ NEW_REPORT = insert(REPORTS).returning(REPORTS.c.id)
 
 
 def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
-                 language: str, at: datetime, simulated: bool = False) -> int:
-    """Insert the report and all that goes with it in the caller's transaction; return its id."""
+                 language: str, at: datetime, simulated: bool = False, *,
+                 batch: Batch | None = None, places: PlaceIndex | None = None,
+                 points: Mapping[int, Any] | None = None) -> int:
+    """Insert the report and all that goes with it in the caller's transaction; return its id.
+
+    The report is inserted at once (its id is needed); its events, routes, alerts and tallies
+    go into `batch` when the caller sends its writes together, else they are sent here.
+    `places` and `points` (contact point rows by id, as routing read them) spare reading
+    the municipality's country and the contact points again.
+    """
     connection = session.connection()
+    values = _report_values(session, draft, reporter_id, channel, language, at, simulated,
+                            places)
+    report_id: int = connection.execute(NEW_REPORT, values).scalar_one()
+    writes = batch if batch is not None else Batch()
+    writes.insert(ATTACHMENTS, [
+        {"report_id": report_id, "kind": "photo", "channel": channel, "file_id": file_id,
+         "created_at": at} for file_id in draft.photos])
+    routes, alerts, note, sent_to = _routing_rows(session, report_id, draft, at, points or {})
+    writes.insert(EVENTS, [
+        {"report_id": report_id, "at": at, "actor": "reporter", "kind": "status",
+         "from_status": None, "to_status": "received", "note": f"filed by {channel}",
+         "data": {"channel": channel, "urgent": draft.urgent,
+                  "incomplete": draft.incomplete}},
+        {"report_id": report_id, "at": at, "actor": "system", "kind": "status",
+         "from_status": "received", "to_status": "routed", "note": note,
+         "data": {"routes": sent_to, "unrouted": draft.routing.unrouted}},
+    ])
+    writes.insert(ROUTES, routes)
+    if not simulated:
+        writes.insert(OUTBOX, alerts)
+        # Core inserts pass the flush hook by: count the report here.
+        count_new_report(writes, report_id, values)
+    if batch is None:
+        writes.run(connection)
+    return report_id
+
+
+def _report_values(session: Session, draft: Draft, reporter_id: int, channel: str,
+                   language: str, at: datetime, simulated: bool,
+                   places: PlaceIndex | None) -> dict[str, Any]:
+    """Return the report row's values."""
     # The municipality's country, when it is known (a teacher's dropout carries no place).
-    country = (country_of(session, draft.municipality_id)
+    country = (municipality_country(session, draft.municipality_id, places)
                if draft.municipality_id is not None else None) or draft.country
-    report_id: int = connection.execute(NEW_REPORT, {
+    return {
         "reference": draft.reference, "kind": draft.kind, "category": draft.category,
         "urgent": draft.urgent, "status": "routed", "municipality_id": draft.municipality_id,
         "school_id": draft.school_id, "latitude": draft.lat, "longitude": draft.lon,
@@ -50,31 +92,11 @@ def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
         "callback_consent": draft.callback_consent, "reporter_contact_id": reporter_id,
         "channel": channel, "language": language, "unrouted": draft.routing.unrouted,
         "simulated": simulated, "created_at": at, "updated_at": at,
-    }).scalar_one()
-    if draft.photos:
-        connection.execute(insert(ATTACHMENTS), [
-            {"report_id": report_id, "kind": "photo", "channel": channel, "file_id": file_id,
-             "created_at": at} for file_id in draft.photos])
-    routes, alerts, note, sent_to = _routing_rows(session, report_id, draft, at)
-    connection.execute(insert(EVENTS), [
-        {"report_id": report_id, "at": at, "actor": "reporter", "kind": "status",
-         "from_status": None, "to_status": "received", "note": f"filed by {channel}",
-         "data": {"channel": channel, "urgent": draft.urgent,
-                  "incomplete": draft.incomplete}},
-        {"report_id": report_id, "at": at, "actor": "system", "kind": "status",
-         "from_status": "received", "to_status": "routed", "note": note,
-         "data": {"routes": sent_to, "unrouted": draft.routing.unrouted}},
-    ])
-    if routes:
-        connection.execute(insert(ROUTES), routes)
-    if alerts and not simulated:
-        connection.execute(insert(OUTBOX), alerts)
-    if not simulated:  # Core inserts pass the flush hook by: count the report here
-        recount(connection, [report_id])
-    return report_id
+    }
 
 
-def _routing_rows(session: Session, report_id: int, draft: Draft, at: datetime) -> tuple[
+def _routing_rows(session: Session, report_id: int, draft: Draft, at: datetime,
+                  points: Mapping[int, Any]) -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], str, list[dict[str, Any]]]:
     """Return the route rows, one alert per role's first contact point, the note, the sent-to."""
     routes: list[dict[str, Any]] = []
@@ -83,7 +105,7 @@ def _routing_rows(session: Session, report_id: int, draft: Draft, at: datetime) 
     for target in draft.routing.targets:
         if not target.contact_point_ids:
             continue
-        point = session.connection().execute(
+        point = points.get(target.contact_point_ids[0]) or session.connection().execute(
             POINT, {"point_id": target.contact_point_ids[0]}).first()
         if point is None:
             continue

@@ -87,6 +87,10 @@ class PlaceIndex:
                  if m.how in ("name", "alias")}
         return session.get(Municipality, found.pop()) if len(found) == 1 else None
 
+    def municipality(self, session: Session, municipality_id: int) -> Municipality | None:
+        """Return a municipality's id, code, country and names (a detached copy), if it exists."""
+        return self._index(session).municipalities.get(municipality_id)
+
     @staticmethod
     def _place(built: _Built, match: PlaceMatch, language: str) -> Place:
         """Turn a gazetteer match into the engine's Place."""

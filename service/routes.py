@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -10,30 +13,34 @@ from models.geo import Municipality
 from models.names import display_name
 from models.people import ContactPoint, RoutingRule, School
 from routing.rules import Candidate, Rule, choose_contact_points, roles_for
+from service.places import PlaceIndex
 
 
 def route_report(session: Session, kind: str, category: str, urgent: bool,
                  municipality_id: int | None, school_id: int | None, language: str,
-                 country: str | None = None) -> Routing:
+                 country: str | None = None, *, places: PlaceIndex | None = None,
+                 seen: MutableMapping[int, Any] | None = None) -> Routing:
     """Route a report by (kind, category, municipality[, school]) to contact points by role.
 
     `country` (XK | AL) is the report's when its municipality is not known; a known
     municipality's own country wins. It picks the national points of a report nobody holds.
+    With `places`, municipalities are read from its tables rather than the database; `seen`
+    receives the candidate contact points' rows by id (their names and addresses), so that
+    filing need not read them again.
     """
     if municipality_id is None and school_id is not None:
         municipality_id = session.scalar(select(School.municipality_id).where(
             School.id == school_id))
     if municipality_id is not None:
-        country = country_of(session, municipality_id) or country
+        country = municipality_country(session, municipality_id, places) or country
     roles = roles_for(kind, category, urgent, municipality_id, load_rules(session, kind))
-    choice = choose_contact_points(roles, municipality_id, school_id,
-                                   load_candidates(session, municipality_id, school_id),
-                                   country)
+    candidates = load_candidates(session, municipality_id, school_id, seen)
+    choice = choose_contact_points(roles, municipality_id, school_id, candidates, country)
     names: dict[int | None, tuple[str | None, str | None]] = {None: (None, None)}
     for target in choice.targets:
         mid = target.municipality_id
         if mid is not None and mid not in names:
-            names[mid] = municipality_name_and_code(session, mid, language)
+            names[mid] = _name_and_code(session, mid, language, places)
     return Routing(
         tuple(RouteTarget(t.role, names[t.municipality_id][0], t.contact_point_ids,
                           names[t.municipality_id][1]) for t in choice.targets),
@@ -46,7 +53,9 @@ RULES = (select(RoutingRule.kind, RoutingRule.category, RoutingRule.urgent,
                 RoutingRule.municipality_id, RoutingRule.roles)
          .where(RoutingRule.kind == bindparam("kind")).order_by(RoutingRule.id))
 CANDIDATES = (select(ContactPoint.id, ContactPoint.role, ContactPoint.municipality_id,
-                     ContactPoint.school_id, ContactPoint.escalation_order, ContactPoint.country)
+                     ContactPoint.school_id, ContactPoint.escalation_order, ContactPoint.country,
+                     ContactPoint.name, ContactPoint.telegram_chat_id, ContactPoint.phone,
+                     ContactPoint.email, ContactPoint.language)
               .where(ContactPoint.active,
                      or_(ContactPoint.municipality_id.is_(None),
                          ContactPoint.municipality_id == bindparam("municipality_id"),
@@ -70,13 +79,36 @@ def load_rules(session: Session, kind: str) -> list[Rule]:
             for r in rows]
 
 
-def load_candidates(session: Session, municipality_id: int | None,
-                    school_id: int | None) -> list[Candidate]:
-    """Return the active contact points that could take a report here, national ones included."""
+def load_candidates(session: Session, municipality_id: int | None, school_id: int | None,
+                    seen: MutableMapping[int, Any] | None = None) -> list[Candidate]:
+    """Return the active contact points that could take a report here, national ones included.
+
+    `seen`, when given, receives each candidate's row by id.
+    """
     rows = session.connection().execute(CANDIDATES, {"municipality_id": municipality_id,
-                                        "school_id": school_id})
+                                        "school_id": school_id}).all()
+    if seen is not None:
+        seen.update((r.id, r) for r in rows)
     return [Candidate(r.id, r.role, r.municipality_id, r.school_id, r.escalation_order,
                       country=r.country) for r in rows]
+
+
+def municipality_country(session: Session, municipality_id: int,
+                         places: PlaceIndex | None) -> str | None:
+    """Return a municipality's country, from the place tables when they are at hand."""
+    if places is None:
+        return country_of(session, municipality_id)
+    found = places.municipality(session, municipality_id)
+    return str(found.country) if found is not None and found.country else None
+
+
+def _name_and_code(session: Session, municipality_id: int, language: str,
+                   places: PlaceIndex | None) -> tuple[str | None, str | None]:
+    """Return a municipality's name and code, from the place tables when they are at hand."""
+    found = places.municipality(session, municipality_id) if places is not None else None
+    if found is None:
+        return municipality_name_and_code(session, municipality_id, language)
+    return found.name(language), str(found.code)
 
 
 def municipality_name_and_code(session: Session, municipality_id: int,

@@ -28,6 +28,7 @@ from models import (
     Teacher,
 )
 from models.services import Service
+from models.sql import folded_detail
 from routing.countries import country_of_phone
 from service.directory import directory
 from service.joining import open_hazards_near
@@ -61,7 +62,6 @@ POINT_BY_PHONE = select(ContactPoint.id).where(
 POINT_BY_CHAT = select(ContactPoint.id).where(
     ContactPoint.telegram_chat_id == bindparam("address"), ContactPoint.active
 ).order_by(ContactPoint.id)
-REFERENCE_TAKEN = select(Report.id).where(Report.reference == bindparam("reference"))
 LAST_MUNICIPALITY = (
     select(Municipality).join(Report, Report.municipality_id == Municipality.id)
     .join(Contact, Report.reporter_contact_id == Contact.id)
@@ -69,6 +69,19 @@ LAST_MUNICIPALITY = (
     .order_by(Report.created_at.desc(), Report.id.desc()).limit(1))
 SERVICE_AT = select(Service.id).where(Service.phone == bindparam("address"), Service.active)
 REPEAT_WINDOW = timedelta(days=14)  # a pupil flagged again within it is offered for adding
+EARLIER_FLAGS = (
+    select(Report.reference, Report.category, Report.created_at, Report.details)
+    # The reporter as a value, not a join: with the pupil it picks the index made for this
+    # (ix_reports_reporter_pupil) even before the planner has statistics of a new table.
+    .where(Report.reporter_contact_id == select(Contact.id).where(
+               Contact.channel == bindparam("channel"),
+               Contact.address == bindparam("address")).scalar_subquery(),
+           folded_detail(Report.details, "pupil") == bindparam("pupil"),
+           folded_detail(Report.details, "class") == bindparam("class_name"),
+           Report.kind == "dropout", Report.school_id == bindparam("school_id"),
+           Report.created_at >= bindparam("since"), Report.simulated == bindparam("simulated"),
+           func.coalesce(Report.close_reason, "") != "duplicate")
+    .order_by(Report.created_at.desc(), Report.id.desc()))
 LAST_COUNTRY = (select(Report.country).join(Contact, Report.reporter_contact_id == Contact.id)
                 .where(Contact.channel == bindparam("channel"),
                        Contact.address == bindparam("address"), Report.country.is_not(None))
@@ -85,6 +98,12 @@ class DbWorld:
         self.simulated = simulated  # the simulator's world: only simulated reports nearby
         self.acting = teacher  # the teacher the sender stands in for (simulator), if any
         self._teachers: dict[tuple[str, str], TeacherInfo | None] = {}
+        # Contact points routing read this turn, by id: filing takes their addresses from here.
+        self.points: dict[int, Any] = {}
+
+    def remember_teacher(self, channel: str, address: str, teacher: TeacherInfo | None) -> None:
+        """Take the teacher of an address as already looked up (the turn's first statement)."""
+        self._teachers[(channel, address)] = teacher
 
     def match_place(self, text: str, language: str, country: str | None = None) -> list[Place]:
         """Return places matching typed text, best first, the reporter's country first."""
@@ -147,7 +166,7 @@ class DbWorld:
               school_id: int | None, language: str, country: str | None = None) -> Routing:
         """Route a report through the rule table to contact points."""
         return route_report(self.session, kind, category, urgent, municipality_id, school_id,
-                            language, country)
+                            language, country, places=self.places, seen=self.points)
 
     def is_contact_point(self, channel: str, address: str) -> bool:
         """Tell whether this address belongs to an active contact point."""
@@ -161,20 +180,17 @@ class DbWorld:
     def earlier_flag(self, channel: str, address: str, school_id: int, class_name: str,
                      pupil: str, now: datetime) -> EarlierFlag | None:
         """Return this address's latest flag of the pupil in 14 days not closed as a duplicate."""
-        reports = self.session.scalars(
-            select(Report).join(Contact, Report.reporter_contact_id == Contact.id).where(
-                Contact.channel == channel, Contact.address == address,
-                Report.kind == "dropout", Report.school_id == school_id,
-                Report.created_at >= now - REPEAT_WINDOW, Report.simulated.is_(self.simulated),
-                func.coalesce(Report.close_reason, "") != "duplicate")
-            .order_by(Report.created_at.desc(), Report.id.desc()))
-        # Few flags per teacher and fortnight: the class and pupil are compared here rather
-        # than inside the JSON column, the same way on SQLite and PostgreSQL.
-        for report in reports:
-            details = report.details if isinstance(report.details, dict) else {}
+        rows = self.session.connection().execute(EARLIER_FLAGS, {
+            "channel": channel, "address": address, "school_id": school_id,
+            "since": now - REPEAT_WINDOW, "simulated": self.simulated,
+            "class_name": class_name.upper(), "pupil": pupil.upper()})
+        # The database compares the class and pupil ignoring case and spacing, on SQLite
+        # and PostgreSQL alike; the same comparison here keeps only text values.
+        for row in rows:
+            details = row.details if isinstance(row.details, dict) else {}
             if (_same(details.get("class"), class_name)
                     and _same(details.get("pupil"), pupil)):
-                return EarlierFlag(report.reference, report.category, report.created_at,
+                return EarlierFlag(row.reference, row.category, row.created_at,
                                    str(details.get("reason_text") or ""))
         return None
 
@@ -196,12 +212,12 @@ class DbWorld:
         return self.session.connection().scalar(SERVICE_AT, {"address": address}) is not None
 
     def new_reference(self) -> str:
-        """Return a reference not used yet (the unique index is the final guard)."""
-        while True:
-            reference = random_reference()
-            taken = self.session.connection().scalar(REFERENCE_TAKEN, {"reference": reference})
-            if taken is None:
-                return reference
+        """Return a new random reference.
+
+        References are drawn from 31^6 (about 900 million); the unique index is the guard, and
+        a turn that draws a taken one fails on it and is run again with another.
+        """
+        return random_reference()
 
 
 def contact_points_at(session: Session, channel: str, address: str) -> list[int]:

@@ -63,8 +63,12 @@ def clear_opt_out(session: Session, phone: str) -> bool:
 
 
 def screen(session: Session, phone: str, text: str, now: datetime, translate: Translator,
-           default_language: str) -> tuple[RenderedReply, ...] | None:
-    """Answer opt-out words and silence opted-out numbers; None lets the engine take the message."""
+           default_language: str,
+           opted_out: bool | None = None) -> tuple[RenderedReply, ...] | None:
+    """Answer opt-out words and silence opted-out numbers; None lets the engine take the message.
+
+    `opted_out` is whether the number had opted out, when the caller read it already.
+    """
     word = keyword_of(text)
     if word == "stop":
         contact = mark_opted_out(session, phone, now)
@@ -74,7 +78,9 @@ def screen(session: Session, phone: str, text: str, now: datetime, translate: Tr
             again = find_contact(session, phone)
             return (confirmation(RESTARTED, again, translate, default_language),)
         return None
-    return () if is_opted_out(session, phone) else None
+    if opted_out is None:
+        opted_out = is_opted_out(session, phone)
+    return () if opted_out else None
 
 
 def confirmation(message: Msg, contact: Contact | None, translate: Translator,
@@ -87,9 +93,10 @@ def confirmation(message: Msg, contact: Contact | None, translate: Translator,
 def gate_for(conversations: Conversations) -> Gate:
     """Return the SMS gate of a conversation service: `screen` inside the turn's transaction."""
 
-    def gate(session: Session, message: Inbound) -> tuple[RenderedReply, ...] | None:
+    def gate(session: Session, message: Inbound,
+             opted_out: bool) -> tuple[RenderedReply, ...] | None:
         """Screen for opt-out words and opted-out numbers before the engine sees the message."""
         return screen(session, message.address, message.text, message.at,
-                      conversations.translate, conversations.default_language)
+                      conversations.translate, conversations.default_language, opted_out)
 
     return gate

@@ -30,7 +30,10 @@ def sms_messages(replies: Iterable[RenderedReply], transliterate_text: bool = Tr
     """Return the SMS bodies for a turn: as few as possible, one segment each where it can be."""
     lines = [line for reply in replies for line in sms_lines(reply)]
     if transliterate_text:
-        lines = [shaped for line in lines if (shaped := transliterate(line).strip())]
+        # Shaped once as one string: transliteration maps each character on its own, and
+        # no line holds a line break, so splitting afterwards gives each line shaped.
+        lines = [shaped for line in transliterate("\n".join(lines)).split("\n")
+                 if (shaped := line.strip())]
     messages: list[str] = []
     current = ""
     for line in lines:

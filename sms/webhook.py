@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from functools import wraps
+from functools import lru_cache, wraps
 from http import HTTPStatus
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -31,13 +31,19 @@ def twilio_signed(view: Callable[[], Response]) -> Callable[[], Response]:
         url = settings.public_base_url + request.path
         if request.query_string:
             url += "?" + request.query_string.decode("utf-8", "replace")
-        validator = RequestValidator(settings.twilio_auth_token)
         if not (settings.twilio_auth_token and signature
-                and validator.validate(url, request.form, signature)):
+                and validator_for(settings.twilio_auth_token).validate(url, request.form,
+                                                                       signature)):
             abort(HTTPStatus.FORBIDDEN, "bad or missing X-Twilio-Signature")
         return view()
 
     return checked
+
+
+@lru_cache(maxsize=8)
+def validator_for(token: str) -> RequestValidator:
+    """Return the signature validator of an auth token, made once per process."""
+    return RequestValidator(token)
 
 
 def parse_inbound(form: Mapping[str, str]) -> tuple[str, str, str]:

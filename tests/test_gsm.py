@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.render import RenderedReply
-from sms.gsm import is_gsm7, segments, transliterate
+from sms.gsm import CODEC, is_gsm7, segments, transliterate, units
 from sms.render import sms_messages, sms_text
 
 
@@ -22,6 +22,18 @@ def test_transliterate(raw: str, shaped: str) -> None:
     """Albanian and Serbian letters and typography become GSM-7; emoji vanish."""
     assert transliterate(raw) == shaped
     assert is_gsm7(transliterate(raw))
+
+
+def test_the_alphabet_is_the_codecs() -> None:
+    """Up to U+2FFF a character is GSM-7 exactly when gsm0338 encodes it, at its septet cost."""
+    for code in range(0x3000):
+        char = chr(code)
+        try:
+            encoded = char.encode(CODEC)
+        except UnicodeEncodeError:
+            assert not is_gsm7(char), repr(char)
+            continue
+        assert is_gsm7(char) and units(char) == [len(encoded)], repr(char)
 
 
 def test_segments_count_septets_and_ucs2() -> None:

@@ -34,12 +34,18 @@ SENDER = "+38344777001"
 class Gunicorn:
     """A gunicorn process serving `web:create_app()` on a free loopback port."""
 
-    def __init__(self, env: Mapping[str, str], workers: int = 2) -> None:
-        """Prepare a server with these extra environment variables and `workers` sync workers."""
+    def __init__(self, env: Mapping[str, str], workers: int = 2, *, root: Path = ROOT,
+                 options: tuple[str, ...] = ()) -> None:
+        """Prepare a server with these extra environment variables and `workers` sync workers.
+
+        `root` is the checkout to serve (a benchmark may serve another commit's); `options`
+        are further gunicorn command-line options.
+        """
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "PUBLIC_BASE_URL": self.base, **env}
         self.workers = workers
+        self.root, self.options = root, options
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> Gunicorn:
@@ -47,8 +53,9 @@ class Gunicorn:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
             [str(gunicorn), "web:create_app()", "-b", f"127.0.0.1:{self.port}",
-             "-w", str(self.workers), "--chdir", str(ROOT), "--log-level", "warning"],
-            env=self.env, cwd=ROOT)
+             "-w", str(self.workers), "--chdir", str(self.root), "--log-level", "warning",
+             *self.options],
+            env=self.env, cwd=self.root)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
