@@ -102,14 +102,28 @@ def _defaulted(table: Table, rows: Sequence[Row]) -> tuple[Row, ...]:
     missing = [(name, default) for name, default in defaults if name not in rows[0]]
     if not missing:
         return tuple(rows)
-    return tuple({**row, **{name: _value(default) for name, default in missing}}
+    return tuple({**row, **{name: _value(default, row) for name, default in missing}}
                  for row in rows)
 
 
-def _value(default: ColumnDefault) -> Any:
-    """Return a column default's value (calling a callable default)."""
+class _RowContext:
+    """What a context-sensitive column default reads: the row being inserted."""
+
+    def __init__(self, row: Row) -> None:
+        """Stand for the execution context of inserting `row`."""
+        self._row = row
+
+    def get_current_parameters(self) -> Row:
+        """Return the row's values, as SQLAlchemy's execution context would."""
+        return self._row
+
+
+def _value(default: ColumnDefault, row: Row) -> Any:
+    """Return a column default's value for `row` (calling a callable default)."""
     if default.is_callable:
-        return default.arg(None)  # SQLAlchemy wraps a callable default to take one argument
+        # SQLAlchemy wraps a callable default to take one argument, the execution context;
+        # a default such as the outbox lane reads the row's other values from it.
+        return default.arg(_RowContext(row))
     return default.arg
 
 

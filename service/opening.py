@@ -4,7 +4,8 @@ One INSERT … ON CONFLICT DO UPDATE … RETURNING creates or touches the (chann
 session row — which takes SQLite's write lock or PostgreSQL's row lock, so two messages
 from one person run one after another — and returns, besides the row's id and state, the
 replies already given to this message id (a provider's retry), the sender's contact (id,
-language, opted out) and, when the address is a registered teacher's, the teacher.
+language, opted out), whether the address's one-way hash kept an opt-out after its identity
+was removed (models/optout.py), and, when the address is a registered teacher's, the teacher.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, String, Table, bindparam, select
 
 from handlers.types import Inbound, TeacherInfo
 from models import Contact, ConversationSession, Municipality, ProcessedInbound, School, Teacher
+from models.optout import hashed
 from models.sql import dialect_insert, json_row, returned
 
 SESSIONS = cast(Table, ConversationSession.__table__)
@@ -43,13 +45,14 @@ def open_turn(connection: Connection, inbound: Inbound, external_id: str | None)
     statement = _statement(connection.dialect.name, inbound.channel == "telegram")
     row = connection.execute(statement, {
         "b_channel": inbound.channel, "b_address": inbound.address, "b_state": {},
-        "b_at": inbound.at, "b_sid": external_id}).one()
+        "b_at": inbound.at, "b_sid": external_id,
+        "b_hashed": hashed(inbound.channel, inbound.address)}).one()
     contact = row.contact if isinstance(row.contact, list) else None
     return Opening(
         session_id=int(row.id), state=row.state if isinstance(row.state, dict) else {},
         replayed=row.replayed if isinstance(row.replayed, list) else None,
         contact=(int(contact[0]), contact[1]) if contact else None,
-        opted_out=bool(contact[2]) if contact else False,
+        opted_out=bool(contact and contact[2]) or row.hashed_out is not None,
         teacher=TeacherInfo(*row.teacher) if isinstance(row.teacher, list) else None)
 
 
@@ -73,6 +76,9 @@ def _build(dialect: str, by_chat: bool) -> Any:
         ProcessedInbound.external_id == bindparam("b_sid")).scalar_subquery()
     contact = select(json_row(Contact.id, Contact.language, Contact.opted_out)).where(
         Contact.channel == channel, Contact.address == address).scalar_subquery()
+    hashed_out = select(Contact.id).where(
+        Contact.channel == channel, Contact.address == bindparam("b_hashed", type_=String),
+        Contact.opted_out).limit(1).scalar_subquery()
     teacher_address = Teacher.telegram_chat_id if by_chat else Teacher.phone
     teacher = (select(json_row(Teacher.id, School.id, School.name, School.municipality_id,
                                Municipality.name_sq, Municipality.country))
@@ -87,4 +93,5 @@ def _build(dialect: str, by_chat: bool) -> Any:
         index_elements=[SESSIONS.c.channel, SESSIONS.c.address],
         set_={"updated_at": insert.excluded.updated_at},
     ).returning(SESSIONS.c.id, SESSIONS.c.state, returned(replayed).label("replayed"),
-                returned(contact).label("contact"), returned(teacher).label("teacher"))
+                returned(contact).label("contact"), returned(hashed_out).label("hashed_out"),
+                returned(teacher).label("teacher"))

@@ -7,9 +7,10 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, event, select, update
 
-from models import ConversationSession, ProcessedInbound
+from models import ConversationSession, OutboxMessage, ProcessedInbound
 from models.batch import Batch
 from models.db import Database
+from models.messaging import ALERT_LANE, BULK_LANE, UPDATE_LANE
 from models.rollups import ReportRollup
 
 SESSIONS = cast(Table, ConversationSession.__table__)
@@ -65,3 +66,18 @@ def test_postgresql_sends_a_batch_as_one_statement(db: Database) -> None:
         writes.upsert(ROLLUPS, ("reports",), [rollup("dump", 1)])
         writes.run(session.connection())
     assert len(sent) == (2 if db.is_sqlite else 1)
+
+
+def test_batched_outbox_rows_take_their_lane_from_their_purpose(db: Database) -> None:
+    """A default that reads the row (the outbox lane) sees it in a batch too: alerts first."""
+    outbox = cast(Table, OutboxMessage.__table__)
+    with db.transaction() as session:
+        writes = Batch()
+        writes.insert(outbox, [{"purpose": purpose, "channel": "log", "address": "a",
+                                "payload": {}, "due_at": AT, "created_at": AT}
+                               for purpose in ("alert", "reporter_update", "fixed_check")])
+        writes.run(session.connection())
+    with db.session() as session:
+        lanes = session.execute(select(outbox.c.purpose, outbox.c.priority)).all()
+    assert dict(lanes) == {"alert": ALERT_LANE, "reporter_update": UPDATE_LANE,
+                           "fixed_check": BULK_LANE}

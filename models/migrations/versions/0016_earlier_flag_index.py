@@ -1,7 +1,7 @@
 """index of reports by reporter and pupil, for a teacher's earlier flag of the same pupil
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01 03:00:00
 
 Each flag a teacher sends first looks for their earlier flag of the same pupil; without this
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
