@@ -113,7 +113,7 @@ def test_acknowledge_then_resolve_with_a_note(auth: AuthActions, filed: dict[str
         report = session.scalars(select(Report).where(Report.reference == reference)).one()
         events = session.scalars(select(ReportEvent).where(
             ReportEvent.report_id == report.id, ReportEvent.kind == "status",
-            ReportEvent.actor.like("staff:%"))).all()
+            ReportEvent.actor.like("staff:%")).order_by(ReportEvent.id)).all()
         assert [e.to_status for e in events] == ["acknowledged", "resolved"]
         told = session.scalars(select(OutboxMessage.payload).where(
             OutboxMessage.report_id == report.id,

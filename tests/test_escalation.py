@@ -117,7 +117,8 @@ def test_the_whole_chain(chat: Callable[..., Chat], demo_db: Database) -> None:
         assert step(session, t) == 0
         assert step(session, t + HAZARD_DEADLINE) == 0
         events = session.scalars(select(ReportEvent).where(
-            ReportEvent.report_id == report.id, ReportEvent.kind == "escalation")).all()
+            ReportEvent.report_id == report.id, ReportEvent.kind == "escalation")
+            .order_by(ReportEvent.id)).all()
         assert len(events) == 4 and "exhausted" in events[-1].note
         assert all(e.actor == "system" for e in events)
 
