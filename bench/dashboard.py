@@ -429,8 +429,10 @@ def measure(url: str) -> None:
     explain_statistics(app, start, end)
 
 
-def main() -> None:
-    """Start PostgreSQL, generate the data, measure."""
+@contextmanager
+def fresh_database(name: str) -> Iterator[str]:
+    """Yield the URL of an empty database `name` on SINJALIZO_BENCH_POSTGRES_URL or a
+    throwaway cluster, stopped afterwards."""
     from tests.pgcluster import ThrowawayPostgres
 
     given = os.environ.get("SINJALIZO_BENCH_POSTGRES_URL")
@@ -439,18 +441,22 @@ def main() -> None:
         server = given or cluster.start()  # type: ignore[union-attr]
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}"'))
-            connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-        url = server.rsplit("/", 1)[0] + f"/{DATABASE}"
-        began = time.perf_counter()
-        prepare(url)
-        measure(url)
-        print(f"\nThe whole benchmark took {(time.perf_counter() - began) / 60:.1f} minutes.")
+        yield server.rsplit("/", 1)[0] + f"/{name}"
     finally:
         if cluster is not None:
             cluster.stop()
 
+
+def main() -> None:
+    """Start PostgreSQL, generate the data, measure."""
+    with fresh_database(DATABASE) as url:
+        began = time.perf_counter()
+        prepare(url)
+        measure(url)
+        print(f"\nThe whole benchmark took {(time.perf_counter() - began) / 60:.1f} minutes.")
 
 if __name__ == "__main__":
     main()

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from bench.dashboard import REPORTS, generate  # noqa: E402
+from bench.dashboard import REPORTS, fresh_database, generate  # noqa: E402
 from models import Municipality  # noqa: E402
 from models.db import Database  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
@@ -85,23 +85,9 @@ def measure(url: str) -> None:
 
 def main() -> None:
     """Start PostgreSQL, generate the reports, measure."""
-    from tests.pgcluster import ThrowawayPostgres
-
-    given = os.environ.get("SINJALIZO_BENCH_POSTGRES_URL")
-    cluster = None if given else ThrowawayPostgres()
-    try:
-        server = given or cluster.start()  # type: ignore[union-attr]
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}"'))
-            connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-        admin.dispose()
-        url = server.rsplit("/", 1)[0] + f"/{DATABASE}"
+    with fresh_database(DATABASE) as url:
         prepare(url)
         measure(url)
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 if __name__ == "__main__":

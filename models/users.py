@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
 from models.geo import Municipality
@@ -53,3 +53,11 @@ class AuditEntry(Base):
     address: Mapped[str] = mapped_column(String(64), default="")  # the client's IP
 
     user: Mapped[User | None] = relationship()
+
+
+def add_audit_entry(session: Session, at: datetime, action: str, detail: dict[str, Any], *,
+                    user_id: int | None = None, report_id: int | None = None,
+                    address: str = "") -> None:
+    """Add one audit entry in the caller's transaction (a request, the worker or the CLI)."""
+    session.add(AuditEntry(at=at, user_id=user_id, action=action, report_id=report_id,
+                           detail=detail, address=address[:64]))

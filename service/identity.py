@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from handlers.i18n import Msg, nmsg
 from models import (
-    AuditEntry,
     Contact,
     ContactPoint,
     ConversationSession,
@@ -43,6 +42,7 @@ from models import (
     Teacher,
 )
 from models.optout import HASHED_ROLE, hashed
+from models.users import add_audit_entry
 
 PHONE_CHANNELS = ("sms", "whatsapp")
 WITHHELD = "not sent: the person's identity was removed"
@@ -218,8 +218,7 @@ def forget(session: Session, contact: Contact, now: datetime) -> Removed:
 def audit(session: Session, action: str, now: datetime, detail: dict[str, Any],
           user_id: int | None = None, address: str = "") -> None:
     """Write an audit entry for work without a dashboard request (the worker, the CLI)."""
-    session.add(AuditEntry(at=now, user_id=user_id, action=action, report_id=None,
-                           detail=detail, address=address[:64]))
+    add_audit_entry(session, now, action, detail, user_id=user_id, address=address)
 
 
 def _without(text: str, address: str) -> str:

@@ -70,6 +70,12 @@ class FakeBotApi:
             return Answer(200, {"ok": True, "result": {
                 "message_id": self.next_message_id, "chat": {"id": fields.get("chat_id")}}})
 
+    def texts(self, chat_id: str) -> list[str]:
+        """Return the text of every message sent to one chat."""
+        with self.lock:
+            return [str(f.get("text", "")) for m, f in self.calls
+                    if m == "sendMessage" and str(f.get("chat_id")) == chat_id]
+
     def methods(self) -> list[str]:
         """Return the methods called, in order."""
         return [method for method, _ in self.calls]
@@ -109,9 +115,9 @@ def _handler(fake: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running() -> Iterator[FakeBotApi]:
+def running(delay: float = 0.0) -> Iterator[FakeBotApi]:
     """Serve a fake Bot API on a free local port; its `base` is TELEGRAM_API_BASE."""
-    fake = FakeBotApi()
+    fake = FakeBotApi(delay=delay)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.base = f"http://127.0.0.1:{server.server_address[1]}/bot"

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -53,32 +52,6 @@ LEASE_SECONDS = "5"  # the worker's claims lapse this soon unless renewed (WORKE
 RECOVERY_SECONDS = 15.0
 
 
-class SlowTwilio(fake_twilio.FakeTwilio):
-    """Twilio that accepts each message at once but answers only after SEND_SECONDS."""
-
-    def answer(self, path: str, authorization: str, form: dict[str, str]) -> tuple[
-            int, dict[str, Any], dict[str, str], float]:
-        """Record the message as Twilio would, then keep the sender waiting."""
-        status, body, headers, delay = super().answer(path, authorization, form)
-        return status, body, headers, delay + SEND_SECONDS
-
-
-class SlowBotApi(fake_telegram_api.FakeBotApi):
-    """The Bot API fake, recording each call at once and answering after SEND_SECONDS."""
-
-    def answer(self, method: str, fields: dict[str, Any]) -> fake_telegram_api.Answer:
-        """Record the call, then keep the caller waiting."""
-        answered = super().answer(method, fields)
-        time.sleep(SEND_SECONDS)
-        return answered
-
-    def texts(self, chat_id: str) -> list[str]:
-        """Return the text of every message sent to one chat."""
-        with self.lock:
-            return [str(f.get("text", "")) for m, f in self.calls
-                    if m == "sendMessage" and str(f.get("chat_id")) == chat_id]
-
-
 @dataclass
 class Stack:
     """Everything the outage test drives: the cluster, the app's URL, the fakes, the worker."""
@@ -86,8 +59,8 @@ class Stack:
     cluster: ThrowawayPostgres
     db: Database
     base: str
-    twilio: SlowTwilio
-    telegram: SlowBotApi
+    twilio: fake_twilio.FakeTwilio
+    telegram: fake_telegram_api.FakeBotApi
     worker: subprocess.Popen[bytes]
     worker_log: Path
 
@@ -103,22 +76,6 @@ def served(app: Any, port: int) -> Iterator[None]:
     finally:
         server.shutdown()
         thread.join(10)
-
-
-@contextmanager
-def slow_bot_api() -> Iterator[SlowBotApi]:
-    """Serve the slow Bot API fake on a free loopback port."""
-    fake = SlowBotApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), fake_telegram_api._handler(fake))
-    server.daemon_threads = True
-    fake.base = f"http://127.0.0.1:{server.server_address[1]}/bot"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def demo_database(cluster: ThrowawayPostgres) -> str:
@@ -141,7 +98,7 @@ def demo_database(cluster: ThrowawayPostgres) -> str:
     return url
 
 
-def start_worker(url: str, twilio: SlowTwilio, telegram: SlowBotApi,
+def start_worker(url: str, twilio: fake_twilio.FakeTwilio, telegram: fake_telegram_api.FakeBotApi,
                  log: Path) -> subprocess.Popen[bytes]:
     """Start `sinjalizo worker` against the fakes, its output going to `log`."""
     env = {**os.environ, "DATABASE_URL": url, "SINJALIZO_INSTANCE": str(log.parent),
@@ -170,8 +127,8 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         url = demo_database(cluster)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        twilio = SlowTwilio().start()
-        with slow_bot_api() as telegram:
+        twilio = fake_twilio.FakeTwilio(latency=SEND_SECONDS).start()
+        with fake_telegram_api.running(delay=SEND_SECONDS) as telegram:
             app = create_app({
                 "DATABASE_URL": url, "PUBLIC_BASE_URL": base, "TWILIO_AUTH_TOKEN": TOKEN,
                 "TELEGRAM_BOT_TOKEN": fake_telegram_api.TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET,
