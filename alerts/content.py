@@ -43,6 +43,7 @@ from sinjalizo.settings import Settings
 WHY_STOPPED = {  # how an address comes to take no messages, per channel, for the timeline
     "sms": "it sent STOP, or the provider refused the number",
     "telegram": "the chat blocked the bot",
+    "whatsapp": "it sent STOP, or the provider refused the number",
 }
 
 ALERT_EVENTS = ("new_report", "escalation", "reopened")

@@ -17,7 +17,7 @@ from alerts.pacing import Limit
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("telegram", "sms", "email", "log")
+CHANNELS = ("telegram", "sms", "whatsapp", "email", "log")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from typing import NamedTuple
 # Every reason a message is held back, as the report's timeline records it (`why`).
 SKIP_REASONS = ("malformed", "finished", "taken_up", "point_gone", "point_inactive",
                 "point_opted_out", "reporter_gone", "reporter_opted_out", "referral_moved_on",
-                "service_inactive", "service_opted_out")
+                "service_inactive", "service_opted_out",
+                "no_whatsapp_template")
 
 
 class Problem(NamedTuple):

@@ -120,6 +120,7 @@ def standard_worker(settings: Settings, db: Database, *,
     from alerts.content import prepare
     from alerts.deadlines import Deadlines
     from alerts.escalation import escalate_due, escalate_now
+    from alerts.whatsapp_window import windowed
     from service.deadlines import in_effect
     from service.expiry import file_abandoned
     from service.fixed_check import ask_if_fixed
@@ -128,7 +129,9 @@ def standard_worker(settings: Settings, db: Database, *,
 
     deadlines = Deadlines.load(settings.escalation_file or None)
     loaded = catalogs or Catalogs.load()
-    render = partial(prepare, catalogs=loaded, settings=settings)
+    clock = clock or DatabaseClock(db)
+    # WhatsApp messages go as free text only inside the 24-hour window, else as templates.
+    render = windowed(partial(prepare, catalogs=loaded, settings=settings), settings, clock)
     conversations = build_conversations(db, settings, catalogs=loaded)
 
     def check(session: Session, now: datetime) -> None:

@@ -87,6 +87,9 @@ def understand(options: tuple[Choice, ...], ctx: Context) -> list[Choice] | Msg:
             return msg("That button belongs to an earlier question. Please choose again.")
         return [chosen]
     if inbound.kind in ("unsupported", "photo"):
+        if numbered(inbound.channel):
+            return msg("I can only read text here, not stickers, voice messages or files. "
+                       "Please answer with one of the numbers, or in a few words.")
         return msg("I can only read text here, not stickers, voice messages or files. Please "
                    "press one of the buttons below, or write the answer in a few words.")
     if inbound.kind != "text":

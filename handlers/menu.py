@@ -65,7 +65,7 @@ def help_reply(ctx: Context, is_teacher: bool) -> Reply:
     if is_teacher:
         lines.append(msg("Teachers can flag a dropout in one message: BRAKTISJE class initials "
                          "days, for example BRAKTISJE 7A AK 12."))
-    if ctx.inbound.channel == "sms":
+    if ctx.inbound.channel in ("sms", "whatsapp"):
         lines.append(msg("Write STOP to receive no more messages."))
     lines.append(msg("In an emergency call 112."))
     return Reply(tuple(lines))

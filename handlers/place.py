@@ -35,6 +35,8 @@ from routing.text import fold
 MAX_CANDIDATES = 5
 # A place is a few words; the report keeps them (up to 200 characters, as the gazetteer reads).
 MAX_PLACE_TEXT = 200
+# WhatsApp has no "share location" button, but a person can attach a pin.
+PIN_HINT = msg("You can also send your location: tap 📎 and choose Location.")
 
 
 def place_from(data: dict[str, Any]) -> Place:
@@ -77,6 +79,8 @@ class AskPlace:
         hint = (HINT,) if self.unknown_ok else ()
         if ctx.inbound.channel == "sms":
             return Reply((self.prompt_sms, *hint))
+        if ctx.inbound.channel == "whatsapp":
+            return Reply((self.prompt_sms, PIN_HINT, *hint))
         options = (UNKNOWN_OPTION,) if self.unknown_ok else ()
         return Reply((self.prompt, *hint), options, ask_location=True)
 

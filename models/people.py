@@ -26,6 +26,9 @@ class Contact(Base):
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the address last wrote to us on WhatsApp: free text may go to it for 24 hours
+    # after; later only an approved template (alerts/whatsapp_window.py).
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class School(Base):
@@ -74,6 +77,7 @@ class ContactPoint(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(String(20))
+    whatsapp: Mapped[str | None] = mapped_column(String(20))  # E.164, alerted on WhatsApp
     email: Mapped[str | None] = mapped_column(String(254))
     escalation_order: Mapped[int] = mapped_column(Integer, default=1)
     language: Mapped[str] = mapped_column(String(5), default="sq")

@@ -55,6 +55,12 @@ CONTACTS = cast(Table, Contact.__table__)
 NEW_CONTACT = insert(CONTACTS).returning(CONTACTS.c.id)
 TOUCH_CONTACT = (update(CONTACTS).where(CONTACTS.c.id == bindparam("contact_id"))
                  .values(language=bindparam("b_language"), last_seen_at=bindparam("b_at")))
+# WhatsApp's 24-hour window opens again with each message the person sends.
+TOUCH_WINDOWED = TOUCH_CONTACT.values(last_inbound_at=bindparam("b_at"))
+TOUCH_INBOUND = (update(CONTACTS).where(CONTACTS.c.channel == bindparam("b_channel"),
+                                        CONTACTS.c.address == bindparam("b_address"))
+                 .values(last_inbound_at=bindparam("b_at")))
+WINDOWED_CHANNELS = frozenset({"whatsapp"})  # channels whose free text has a time window
 PROCESSED = cast(Table, ProcessedInbound.__table__)
 
 
@@ -112,13 +118,16 @@ class Conversations:
         writes = Batch()
         screened = gate(session, inbound, opening.opted_out) if gate is not None else None
         if screened is not None:
+            if inbound.channel in WINDOWED_CHANNELS:
+                writes.change(TOUCH_INBOUND, {"b_channel": inbound.channel,
+                                              "b_address": inbound.address, "b_at": inbound.at})
             self._remember(writes, inbound, external_id, screened)
             writes.run(session.connection())
             return Turn(screened, language)
         outcome, state, world = self._advance(session, inbound, opening, teacher)
         language = outcome.state.language
         filed: list[str] = []
-        if outcome.effects or opening.first:
+        if outcome.effects or opening.first or inbound.channel in WINDOWED_CHANNELS:
             contact_id = self._record_contact(session, writes, inbound, opening.contact,
                                               language)
             outcome, filed = self._carry_out(session, writes, world, inbound, outcome,
@@ -219,15 +228,18 @@ class Conversations:
         """Create or update the sender's contact with their language; return its id.
 
         A first-time writer is inserted at once (effects need the id), already in their
-        language; an update waits for the turn's other writes.
+        language; an update waits for the turn's other writes. On WhatsApp the same write
+        records when they last wrote, which opens the 24-hour window again.
         """
+        windowed = inbound.channel in WINDOWED_CHANNELS
         if known is None:
             return int(session.connection().execute(NEW_CONTACT, {
                 "channel": inbound.channel, "address": inbound.address, "role": "citizen",
                 "opted_out": False, "language": language, "created_at": inbound.at,
-                "last_seen_at": inbound.at}).scalar_one())
-        writes.change(TOUCH_CONTACT, {"contact_id": known[0], "b_language": language,
-                                      "b_at": inbound.at})
+                "last_seen_at": inbound.at,
+                "last_inbound_at": inbound.at if windowed else None}).scalar_one())
+        writes.change(TOUCH_WINDOWED if windowed else TOUCH_CONTACT, {
+            "contact_id": known[0], "b_language": language, "b_at": inbound.at})
         return known[0]
 
 

@@ -136,9 +136,12 @@ def alert_row(report_id: int, reference: str, point: Any, role: str,
 
 
 def delivery_address(point: Any) -> tuple[str, str]:
-    """Pick how to reach a contact point (row or model): Telegram, SMS, e-mail, else the log."""
+    """Pick how to reach a contact point (row or model): Telegram, WhatsApp, SMS, e-mail, else
+    the log."""
     if point.telegram_chat_id:
         return "telegram", point.telegram_chat_id
+    if getattr(point, "whatsapp", None):
+        return "whatsapp", point.whatsapp
     if point.phone:
         return "sms", point.phone
     if point.email:
@@ -147,5 +150,6 @@ def delivery_address(point: Any) -> tuple[str, str]:
 
 
 POINT = select(ContactPoint.id, ContactPoint.name, ContactPoint.telegram_chat_id,
-               ContactPoint.phone, ContactPoint.email, ContactPoint.language).where(
+               ContactPoint.phone, ContactPoint.whatsapp, ContactPoint.email,
+               ContactPoint.language).where(
     ContactPoint.id == bindparam("point_id"))

@@ -46,7 +46,7 @@ from service.routes import route_report
 AFTER = timedelta(days=7)  # asked this long after the hazard was resolved
 LATEST = timedelta(days=14)  # resolved longer ago (e.g. before an upgrade): not asked any more
 BATCH = 50
-CHANNELS = frozenset({"telegram", "sms"})
+CHANNELS = frozenset({"telegram", "sms", "whatsapp"})
 BARE = ("", "yes", "no", "1", "2")  # a button's answer, or an option's number
 
 

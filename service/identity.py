@@ -119,6 +119,8 @@ def staff_contacts() -> Select[int]:
         phone & Contact.address.in_(select(Teacher.phone)),
         phone & Contact.address.in_(select(ContactPoint.phone).where(
             ContactPoint.phone.is_not(None))),
+        phone & Contact.address.in_(select(ContactPoint.whatsapp).where(
+            ContactPoint.whatsapp.is_not(None))),
         chat & Contact.address.in_(select(Teacher.telegram_chat_id).where(
             Teacher.telegram_chat_id.is_not(None))),
         chat & Contact.address.in_(select(ContactPoint.telegram_chat_id).where(

@@ -48,7 +48,7 @@ from service.fixed_check import answer_fixed
 from service.focal import routed_points
 
 WINDOW = timedelta(days=30)  # after the reporter's last message about the report
-RELAY_CHANNELS = frozenset({"telegram", "sms"})  # the channels we can write back on
+RELAY_CHANNELS = frozenset({"telegram", "sms", "whatsapp"})  # the channels we can write back on
 SMS_UNITS = 2 * 153  # two concatenated GSM-7 segments: no SMS to a reporter is longer
 AskOutcome = Literal["sent", "not_found", "empty", "too_long", "too_long_sms", "nobody",
                      "window", "opted_out"]

@@ -55,7 +55,7 @@ RULES = (select(RoutingRule.kind, RoutingRule.category, RoutingRule.urgent,
 CANDIDATES = (select(ContactPoint.id, ContactPoint.role, ContactPoint.municipality_id,
                      ContactPoint.school_id, ContactPoint.escalation_order, ContactPoint.country,
                      ContactPoint.name, ContactPoint.telegram_chat_id, ContactPoint.phone,
-                     ContactPoint.email, ContactPoint.language)
+                     ContactPoint.whatsapp, ContactPoint.email, ContactPoint.language)
               .where(ContactPoint.active,
                      or_(ContactPoint.municipality_id.is_(None),
                          ContactPoint.municipality_id == bindparam("municipality_id"),

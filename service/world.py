@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from handlers.types import (
@@ -58,7 +58,9 @@ def _teacher_query(column: Any) -> Select[int, int, str, int, str, str]:
 TEACHER_BY_PHONE = _teacher_query(Teacher.phone)
 TEACHER_BY_CHAT = _teacher_query(Teacher.telegram_chat_id)
 POINT_BY_PHONE = select(ContactPoint.id).where(
-    ContactPoint.phone == bindparam("address"), ContactPoint.active).order_by(ContactPoint.id)
+    or_(ContactPoint.phone == bindparam("address"),
+        ContactPoint.whatsapp == bindparam("address")),
+    ContactPoint.active).order_by(ContactPoint.id)
 POINT_BY_CHAT = select(ContactPoint.id).where(
     ContactPoint.telegram_chat_id == bindparam("address"), ContactPoint.active
 ).order_by(ContactPoint.id)

@@ -12,6 +12,7 @@ from bot.sender import TelegramSender
 from models.db import Database
 from sinjalizo.settings import Settings
 from sms.sender import TwilioSender
+from sms.whatsapp_sender import WhatsAppSender
 
 
 def senders_for(settings: Settings, db: Database | None = None) -> dict[str, Sender]:
@@ -24,6 +25,9 @@ def senders_for(settings: Settings, db: Database | None = None) -> dict[str, Sen
     senders = log_senders()
     if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from:
         senders["sms"] = TwilioSender(settings, db)
+    if settings.twilio_account_sid and settings.twilio_auth_token \
+            and settings.twilio_whatsapp_from:
+        senders["whatsapp"] = WhatsAppSender(settings, db)
     if settings.telegram_bot_token:
         senders["telegram"] = TelegramSender(settings, db)
     return senders

@@ -46,6 +46,14 @@ class Settings:
     twilio_auth_token: str = ""
     twilio_from: str = ""
     twilio_api_base: str = ""
+    # The WhatsApp sender, "whatsapp:+14155238886" or "+14155238886" (empty: no WhatsApp).
+    twilio_whatsapp_from: str = ""
+    # Approved WhatsApp templates (Content SIDs, HX…) sent outside the 24-hour window, by
+    # purpose: alerts to focal points, updates to reporters, relayed questions, campaigns.
+    twilio_whatsapp_template_alert: str = ""
+    twilio_whatsapp_template_update: str = ""
+    twilio_whatsapp_template_question: str = ""
+    twilio_whatsapp_template_campaign: str = ""
     sms_transliterate: bool = True
     default_language: str = "sq"
     session_timeout_minutes: int = 30
@@ -98,6 +106,14 @@ class Settings:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
             twilio_from=env.get("TWILIO_FROM", ""),
             twilio_api_base=env.get("TWILIO_API_BASE", ""),
+            twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM", "").strip(),
+            twilio_whatsapp_template_alert=env.get("TWILIO_WHATSAPP_TEMPLATE_ALERT", "").strip(),
+            twilio_whatsapp_template_update=env.get("TWILIO_WHATSAPP_TEMPLATE_UPDATE",
+                                                    "").strip(),
+            twilio_whatsapp_template_question=env.get("TWILIO_WHATSAPP_TEMPLATE_QUESTION",
+                                                      "").strip(),
+            twilio_whatsapp_template_campaign=env.get("TWILIO_WHATSAPP_TEMPLATE_CAMPAIGN",
+                                                      "").strip(),
             sms_transliterate=_flag(env.get("SMS_TRANSLITERATE"), True),
             default_language=language,
             session_timeout_minutes=int(env.get("SESSION_TIMEOUT_MINUTES", "30")),

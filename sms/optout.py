@@ -63,23 +63,24 @@ def clear_opt_out(session: Session, phone: str) -> bool:
 
 
 def screen(session: Session, phone: str, text: str, now: datetime, translate: Translator,
-           default_language: str,
-           opted_out: bool | None = None) -> tuple[RenderedReply, ...] | None:
+           default_language: str, opted_out: bool | None = None,
+           channel: str = CHANNEL) -> tuple[RenderedReply, ...] | None:
     """Answer opt-out words and silence opted-out numbers; None lets the engine take the message.
 
-    `opted_out` is whether the number had opted out, when the caller read it already.
+    `opted_out` is whether the number had opted out, when the caller read it already;
+    `channel` is "sms" or "whatsapp" (the same words, each channel its own opt-out).
     """
     word = keyword_of(text)
     if word == "stop":
-        contact = mark_opted_out(session, phone, now)
+        contact = shared.mark_opted_out(session, channel, phone, now)
         return (confirmation(STOPPED, contact, translate, default_language),)
     if word == "start":
-        if clear_opt_out(session, phone):
-            again = find_contact(session, phone)
+        if shared.clear_opt_out(session, channel, phone):
+            again = shared.find_contact(session, channel, phone)
             return (confirmation(RESTARTED, again, translate, default_language),)
         return None
     if opted_out is None:
-        opted_out = is_opted_out(session, phone)
+        opted_out = shared.is_opted_out(session, channel, phone)
     return () if opted_out else None
 
 
@@ -91,12 +92,16 @@ def confirmation(message: Msg, contact: Contact | None, translate: Translator,
 
 
 def gate_for(conversations: Conversations) -> Gate:
-    """Return the SMS gate of a conversation service: `screen` inside the turn's transaction."""
+    """Return the SMS (and WhatsApp) gate of a conversation service: `screen` in the turn.
+
+    The message's own channel names the opt-out it records or clears.
+    """
 
     def gate(session: Session, message: Inbound,
              opted_out: bool) -> tuple[RenderedReply, ...] | None:
         """Screen for opt-out words and opted-out numbers before the engine sees the message."""
         return screen(session, message.address, message.text, message.at,
-                      conversations.translate, conversations.default_language, opted_out)
+                      conversations.translate, conversations.default_language, opted_out,
+                      message.channel)
 
     return gate

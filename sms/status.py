@@ -12,7 +12,7 @@ from sqlalchemy import Table, or_, select, update
 
 from models.db import get_db
 from models.messaging import OutboxMessage
-from sms.optout import mark_opted_out
+from models.optout import mark_opted_out
 from sms.sender import UNSUBSCRIBED
 from sms.webhook import twilio_signed
 
@@ -40,7 +40,7 @@ def status() -> Response:
     new = request.form.get("MessageStatus", "").strip().lower()
     now = datetime.now(UTC)
     with get_db(current_app).transaction() as session:
-        row = session.execute(select(OUTBOX.c.id, OUTBOX.c.address)
+        row = session.execute(select(OUTBOX.c.id, OUTBOX.c.address, OUTBOX.c.channel)
                               .where(OUTBOX.c.provider_id == sid)).first() if sid else None
         if row is None:
             # Acknowledge all the same: Twilio retries a callback that is not answered 2xx.
@@ -55,5 +55,5 @@ def status() -> Response:
                     OUTBOX.c.delivery_status.in_(lower_than(new))))
                 .values(delivery_status=new, delivery_updated_at=now))
         if request.form.get("ErrorCode", "").strip() == str(UNSUBSCRIBED):
-            mark_opted_out(session, row.address, now)
+            mark_opted_out(session, row.channel, row.address, now)
     return Response(status=200)

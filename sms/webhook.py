@@ -13,6 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from models.phones import normalize_phone
 from sms.turn import answer_sms
+from sms.whatsapp_turn import answer_whatsapp, is_whatsapp, parse_whatsapp
 from web import get_conversations, get_settings
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
@@ -69,10 +70,21 @@ def twiml(messages: Sequence[str]) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
+def whatsapp_reply(form: Mapping[str, str]) -> Response:
+    """Answer one inbound WhatsApp message (Twilio's form) with TwiML, or abort 400."""
+    try:
+        message, sid = parse_whatsapp(form, datetime.now(UTC))
+    except ValueError as error:
+        abort(HTTPStatus.BAD_REQUEST, str(error))
+    return twiml(answer_whatsapp(get_conversations(current_app), message, sid).bodies)
+
+
 @bp.post("/inbound")
 @twilio_signed
 def inbound_sms() -> Response:
-    """Answer one inbound SMS with TwiML."""
+    """Answer one inbound SMS with TwiML (a `whatsapp:` sender is answered as WhatsApp)."""
+    if is_whatsapp(request.form.get("From", "")):
+        return whatsapp_reply(request.form)
     phone, body, sid = parse_inbound(request.form)
     answered = answer_sms(get_conversations(current_app), phone, body, sid, datetime.now(UTC),
                           get_settings(current_app).sms_transliterate)

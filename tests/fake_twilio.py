@@ -1,4 +1,9 @@
-"""A local fake of Twilio's REST API over real HTTP: records messages, fails as scripted."""
+"""A local fake of Twilio's REST API over real HTTP: records messages, fails as scripted.
+
+It takes SMS and WhatsApp sends (`To`/`From` prefixed `whatsapp:`, a `Body` or a
+`ContentSid` with `ContentVariables`), and serves the media people sent on WhatsApp as
+Twilio does: only with the account's credentials, by a redirect to its media store.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,11 @@ ACCOUNT_SID = "AC" + "f" * 32
 AUTH_TOKEN = "fake-twilio-auth-token"
 FROM = "+38349000000"
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+E164 = re.compile(r"^(whatsapp:)?\+[1-9]\d{6,14}$")
+MEDIA_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages/(?P<message>MM\w+)"
+                        r"/Media/(?P<media>ME\w+)$")
+STORE_PATH = re.compile(r"^/media-store/(?P<media>ME\w+)$")
+TWILIO_API = "https://api.twilio.com"
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ class FakeTwilio:
     requests: int = 0
     latency: float = 0.0
     seen: list[Request] = field(default_factory=list)
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # by ME sid
+    media_fetches: list[tuple[str, int]] = field(default_factory=list)  # (path, status)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -87,6 +98,39 @@ class FakeTwilio:
         assert self._server is not None, "start the fake first"
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def add_media(self, message_sid: str, media_sid: str, content: bytes,
+                  kind: str = "image/jpeg") -> str:
+        """Hold a medium a person sent; return its MediaUrl0 as Twilio's webhook gives it."""
+        with self._lock:
+            self.media[media_sid] = (content, kind)
+        return (f"{TWILIO_API}/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}"
+                f"/Media/{media_sid}")
+
+    def fetch(self, path: str, authorization: str) -> tuple[int, bytes, dict[str, str]]:
+        """Answer a GET of a medium: a redirect with credentials, then the bytes from the store."""
+        with self._lock:
+            status, content, headers = self._fetched(path, authorization)
+            self.media_fetches.append((path, status))
+        return status, content, headers
+
+    def _fetched(self, path: str, authorization: str) -> tuple[int, bytes, dict[str, str]]:
+        """Decide a media GET's answer; the caller holds the lock."""
+        stored = STORE_PATH.match(path)
+        if stored is not None and stored["media"] in self.media:
+            content, kind = self.media[stored["media"]]
+            return 200, content, {"Content-Type": kind}
+        match = MEDIA_PATH.match(path)
+        if match is None or match["media"] not in self.media:
+            return 404, b"", {}
+        if match["sid"] != self.account_sid or authorization != self._basic():
+            return 401, b"", {}
+        return 307, b"", {"Location": f"{self.base}/media-store/{match['media']}"}
+
+    def _basic(self) -> str:
+        """Return the Authorization header the account's credentials make."""
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode())
+        return f"Basic {expected.decode()}"
 
     def fail_next(self, *failures: Failure) -> None:
         """Answer the next requests with these failures, in order."""
@@ -124,14 +168,18 @@ class FakeTwilio:
         match = MESSAGES_PATH.match(path)
         if match is None:
             return 404, _error(20404, "The requested resource was not found", 404), {}, 0.0
-        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode())
-        if match["sid"] != self.account_sid or authorization != f"Basic {expected.decode()}":
+        if match["sid"] != self.account_sid or authorization != self._basic():
             return 401, _error(20003, "Authenticate", 401), {}, 0.0
         if self.script:
             failure = self.script.pop(0)
             body = _error(failure.code, failure.message, failure.status)
             return failure.status, body, failure.headers, failure.delay
         to = form.get("To", "")
+        if not (form.get("Body") or form.get("ContentSid")):
+            return 400, _error(21602, "Message body is required.", 400), {}, 0.0
+        if to.startswith("whatsapp:") != form.get("From", "").startswith("whatsapp:"):
+            return 400, _error(63007, "Twilio could not find a Channel with the From address",
+                               400), {}, 0.0
         if not E164.match(to):
             return 400, _error(21211, f"The 'To' number {to} is not a valid phone number.",
                                400), {}, 0.0
@@ -161,9 +209,20 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
     """Build a request handler class bound to one fake (no module-level state)."""
 
     class Handler(BaseHTTPRequestHandler):
-        """Serves POSTs to the Messages resource."""
+        """Serves POSTs to the Messages resource, and GETs of media."""
 
         protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            """Serve a medium (or its redirect) as Twilio does."""
+            status, content, headers = fake.fetch(self.path,
+                                                  self.headers.get("Authorization", ""))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(content)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(content)
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             """Read the form, let the fake decide, and answer in JSON."""

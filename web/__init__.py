@@ -37,7 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from bot import webhook as telegram_webhook
     from service.setup import build_conversations
-    from sms import bench_endpoint, status, webhook
+    from sms import bench_endpoint, status, webhook, whatsapp
     from web import health
 
     app.extensions[CONVERSATIONS_KEY] = build_conversations(
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     health.init_app(app)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(status.bp)
+    app.register_blueprint(whatsapp.bp)
     telegram_webhook.init_app(app)
     bench_endpoint.init_app(app)
     _init_dashboard(app, settings)
@@ -74,7 +75,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's own idle limit applies
     csrf = CSRFProtect(app)
     # Webhooks are signed by their providers instead; they carry no session.
-    for name in ("sms", "sms_status", "telegram", "sms_bench"):
+    for name in ("sms", "sms_status", "whatsapp", "telegram", "sms_bench"):
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     i18n.init_app(app)

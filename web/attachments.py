@@ -1,7 +1,9 @@
-"""A report's photos, fetched from Telegram through the bot and shown only to authorised users.
+"""A report's photos, fetched from Telegram or Twilio and shown only to authorised users.
 
 Telegram keeps the file; we keep its file_id. On request the bot asks Telegram for the
-file's path (getFile) and the bytes are passed on, never stored here, never public.
+file's path (getFile) and the bytes are passed on, never stored here, never public. A
+WhatsApp photo is kept as Twilio's media URL and fetched with the account's credentials
+(sms/media.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from bot.webhook import bot_api_client
 from models import Attachment, User
 from models.db import get_db
+from sms.media import MediaError, fetch_media
 from web import get_settings
 from web.audit import record
 from web.auth import login_required
@@ -23,6 +26,7 @@ from web.reports import scoped_report
 bp = Blueprint("attachments", __name__)
 TIMEOUT = 15.0
 MAX_BYTES = 20 * 1024 * 1024  # Telegram's own limit for bots downloading a file
+PHOTO_CHANNELS = frozenset({"telegram", "whatsapp"})  # where a stored photo can be fetched
 
 
 def file_base(api_base: str) -> str:
@@ -56,6 +60,14 @@ def fetch_telegram_file(file_id: str) -> tuple[bytes, str]:
     return response.content, kind
 
 
+def fetch_whatsapp_media(url: str) -> tuple[bytes, str]:
+    """Return a WhatsApp photo's bytes and content type; abort 502 when Twilio fails."""
+    try:
+        return fetch_media(get_settings(current_app), url)
+    except MediaError as error:
+        abort(HTTPStatus.BAD_GATEWAY, str(error))
+
+
 @bp.get("/reports/<reference>/attachments/<int:attachment_id>")
 @login_required
 def attachment(reference: str, attachment_id: int) -> Response:
@@ -65,14 +77,17 @@ def attachment(reference: str, attachment_id: int) -> Response:
         report = scoped_report(session, user, reference)
         found = session.scalar(select(Attachment).where(Attachment.id == attachment_id,
                                                         Attachment.report_id == report.id))
-        if found is None or found.channel != "telegram":
+        if found is None or found.channel not in PHOTO_CHANNELS:
             abort(HTTPStatus.NOT_FOUND)
         record(session, user.id, "attachment", report.id, attachment=found.id)
-        file_id, simulated = found.file_id, report.simulated
+        file_id, channel, simulated = found.file_id, found.channel, report.simulated
     if simulated:
         # The simulator's photo exists nowhere; a drawing stands in for it.
         return current_app.send_static_file("simulated-photo.svg")
-    content, kind = fetch_telegram_file(file_id)
+    if channel == "whatsapp":
+        content, kind = fetch_whatsapp_media(file_id)
+    else:
+        content, kind = fetch_telegram_file(file_id)
     return Response(content, mimetype=kind, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 

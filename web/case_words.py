@@ -121,9 +121,13 @@ SKIPPED_BECAUSE: dict[str, Msg] = {
     "referral_moved_on": msg("The referral had already been answered or revoked."),
     "service_inactive": msg("The service is no longer active in the directory."),
     "service_opted_out": msg("The service's address takes no messages."),
+    "no_whatsapp_template": msg("They had not written on WhatsApp for 24 hours, so only an "
+                                "approved template may go, and none is configured for it."),
 }
 # How an address comes to take no messages, per channel.
 STOPPED_BY_CHANNEL: dict[str, Msg] = {
     "sms": msg("Its SMS number takes no messages: it sent STOP, or the provider refused it."),
     "telegram": msg("Its Telegram chat has blocked the bot."),
+    "whatsapp": msg("Its WhatsApp number takes no messages: it sent STOP, or the provider "
+                    "refused it."),
 }

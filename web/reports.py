@@ -49,7 +49,7 @@ from web.timeline import timeline
 
 bp = Blueprint("reports", __name__)
 DEADLINES_KEY = "sinjalizo.deadlines"
-PHONE_CHANNELS = frozenset({"sms"})  # channels whose address is a number one can call
+PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # channels whose address is a number one can call
 
 
 def file_deadlines(app: Flask) -> Deadlines:
