@@ -27,7 +27,7 @@ SCHOOL_COLUMNS = ("code", "name", "municipality")
 TEACHER_COLUMNS = ("phone", "name", "school_code")
 CONTACT_POINT_COLUMNS = (
     "name", "role", "municipality", "school_code", "phone",
-    "telegram_chat_id", "email", "escalation_order", "language", "country",
+    "telegram_chat_id", "email", "escalation_order", "language", "country", "whatsapp",
 )
 COUNTRIES = ("XK", "AL")
 # A contact-point file may leave out the optional columns; these three it must have.
@@ -297,8 +297,13 @@ def _contact_fields(
     email = _text(row, "email", 254, required=False) or None
     if email is not None and not _EMAIL.match(email):
         raise RowProblem("email", f'email "{email}" is not an e-mail address')
-    if phone is None and chat_id is None and email is None:
-        raise RowProblem("phone", "no phone, telegram_chat_id or email: nobody could be alerted")
+    # An optional last column: the number alerted on WhatsApp ("whatsapp:" prefix allowed).
+    whatsapp_cell = row.get("whatsapp", "").strip().removeprefix("whatsapp:")
+    whatsapp = _phone({"whatsapp": whatsapp_cell}, "whatsapp", region) if whatsapp_cell \
+        else None
+    if phone is None and chat_id is None and email is None and whatsapp is None:
+        raise RowProblem("phone", "no phone, telegram_chat_id, whatsapp or email: nobody could"
+                                  " be alerted")
     order_cell = row.get("escalation_order", "").strip() or "1"
     if not order_cell.isdigit() or int(order_cell) < 1:
         raise RowProblem("escalation_order", f'escalation_order "{order_cell}" is not 1, 2, 3…')
@@ -308,6 +313,7 @@ def _contact_fields(
     return {
         "municipality": muni, "school": school, "phone": phone, "telegram_chat_id": chat_id,
         "email": email, "escalation_order": int(order_cell), "language": language,
+        "whatsapp": whatsapp,
         # A national point without a written country is its phone's country, else both's.
         "country": None if muni is not None else country or phone_country(phone),
     }

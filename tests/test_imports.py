@@ -211,7 +211,7 @@ def test_contact_points_upsert_by_name_role_and_place(db: Database, tmp_path: Pa
         ("A,coordinator,,,044 111 222,,,1,sq", "municipality is empty"),
         ("A,coordinator,Prishtna,,044 111 222,,,1,sq", "did you mean Prishtinë?"),
         ("A,school,Prizren,S-1,044 111 222,,,1,sq", 'school_code "S-1" is not in Prizren'),
-        ("A,coordinator,Drenas,,,,,1,sq", "no phone, telegram_chat_id or email"),
+        ("A,coordinator,Drenas,,,,,1,sq", "no phone, telegram_chat_id, whatsapp or email"),
         ("A,coordinator,Drenas,,,@me,,1,sq", 'telegram_chat_id "@me" is not a number'),
         ("A,coordinator,Drenas,,044 1,,,1,sq", 'phone: "044 1" is not a valid'),
         (",coordinator,Drenas,,044 111 222,,,1,sq", "name is empty"),

@@ -33,7 +33,7 @@ NAME_NEEDED = msg("The name is empty.")
 NO_SUCH_SCHOOL = msg("There is no school with the code {code}.")
 INACTIVE = msg("This contact point is inactive: activate it before linking a Telegram chat.")
 FIELDS = ("name", "role", "municipality_id", "school_id", "phone", "telegram_chat_id", "email",
-          "escalation_order", "language", "country", "note")
+          "escalation_order", "language", "country", "whatsapp", "note")
 
 
 def _point(session: Session, user: User, point_id: int) -> ContactPoint:
@@ -69,6 +69,7 @@ def _apply(session: Session, user: User, point: ContactPoint) -> bool:
     row = {"role": form.get("role", ""), "municipality": muni.code if muni else "",
            "school_code": school.code if school else "", "phone": form.get("phone", ""),
            "telegram_chat_id": form.get("telegram_chat_id", ""), "email": form.get("email", ""),
+           "whatsapp": form.get("whatsapp", ""),
            "escalation_order": form.get("escalation_order", ""),
            "language": form.get("language", ""),
            "country": form.get("country", "") if muni is None else ""}
@@ -125,6 +126,7 @@ def _page(session: Session, user: User, point: ContactPoint, code: str | None = 
               "municipality": str(point.municipality_id or ""),
               "school_code": point.school.code if point.school else "",
               "phone": point.phone or "", "telegram_chat_id": point.telegram_chat_id or "",
+              "whatsapp": point.whatsapp or "",
               "email": point.email or "", "escalation_order": str(point.escalation_order or 1),
               "language": point.language or "sq", "country": point.country or "",
               "note": point.note or ""}
