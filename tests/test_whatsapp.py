@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from twilio.request_validator import RequestValidator
 
 from locales import Catalogs
@@ -217,3 +217,30 @@ def test_a_long_turn_is_split_between_lines() -> None:
     assert "\n".join(messages).replace("\n\n", "\n").split("\n") == [
         line.strip() for _ in range(12)] + ["1) Po", "2) Jo", "Faleminderit!"]
     assert whatsapp_messages([RenderedReply(("x" * 4000,))]) == ["x" * LIMIT] * 2 + ["x" * 800]
+
+
+def test_statements_per_whatsapp_turn(wa: WhatsAppActions, wa_app: Flask,
+                                      teacher_phone: str) -> None:
+    """Recording when the person wrote adds no statement: WhatsApp turns keep SMS's limits."""
+    from service.places import PlaceIndex
+    from tests.test_turn_statements import FILED, NOTHING_FILED, Statements
+    from web import get_conversations
+
+    get_conversations(wa_app).places = PlaceIndex(clock=lambda: 0.0)
+    statements = Statements()
+    engine = get_db(wa_app).engine
+    assert engine is not None
+    backend = engine.dialect.name
+    wa.send("BRAKTISJE 7A AK 12", teacher_phone)  # warm up the caches
+    wa.send("Tung", "+38344999100")
+    event.listen(engine, "before_cursor_execute", statements)
+    try:
+        filing, answer = statements.during(lambda: wa.send("MUNGESE 8B EB 5", teacher_phone))
+        first, _ = statements.during(lambda: wa.send("Tung", "+38344999101"))
+        second, _ = statements.during(lambda: wa.send("1", "+38344999101"))
+    finally:
+        event.remove(engine, "before_cursor_execute", statements)
+    assert "R-" in answer[0]
+    assert filing <= FILED[backend], f"a filing turn took {filing} statements"
+    assert first <= NOTHING_FILED, f"a first message took {first} statements"
+    assert second <= NOTHING_FILED, f"a second message took {second} statements"
