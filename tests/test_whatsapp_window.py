@@ -120,7 +120,8 @@ def test_a_focal_point_is_alerted_on_whatsapp_by_template(
     variables = json.loads(alert["ContentVariables"])
     assert variables["1"] == reference and reference in variables["2"]
     with demo_db.session() as session:
-        row = session.scalar(select(OutboxMessage).where(OutboxMessage.contact_point_id == point))
+        row = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.contact_point_id == point, OutboxMessage.purpose == "alert"))
         assert row is not None and (row.channel, row.status) == ("whatsapp", "sent")
 
 
@@ -135,7 +136,8 @@ def test_a_missing_template_holds_the_alert_and_escalates(
     worker_for(settings, demo_db, ManualClock(START + timedelta(minutes=5))).dispatcher.drain()
     assert twilio.messages == []
     with demo_db.session() as session:
-        row = session.scalar(select(OutboxMessage).where(OutboxMessage.contact_point_id == point))
+        row = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.contact_point_id == point, OutboxMessage.purpose == "alert"))
         assert row is not None and row.status == "skipped"
         assert "TWILIO_WHATSAPP_TEMPLATE_ALERT" in row.last_error
         route = session.scalar(select(ReportRoute).where(ReportRoute.contact_point_id == point))
