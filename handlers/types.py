@@ -16,7 +16,7 @@ InboundKind = Literal["text", "location", "photo", "command", "unsupported"]
 class Inbound:
     """One message from a person, already stripped of its channel's shape."""
 
-    channel: str  # "telegram" | "sms" | "cli"
+    channel: str  # "telegram" | "sms" | "whatsapp" | "cli"
     address: str  # Telegram chat id or E.164 phone number
     at: datetime  # when it arrived (aware UTC)
     text: str = ""
