@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.types import Inbound
+from handlers.types import Inbound, TeacherInfo
 from models.phones import normalize_phone
 from service.conversation import Conversations, Turn
 from sms import optout
@@ -101,12 +101,13 @@ def media_count(form: Mapping[str, str]) -> int:
         return 0
 
 
-def answer_whatsapp(conversations: Conversations, message: Inbound,
-                    message_id: str) -> WhatsAppAnswer:
+def answer_whatsapp(conversations: Conversations, message: Inbound, message_id: str, *,
+                    teacher: TeacherInfo | None = None) -> WhatsAppAnswer:
     """Run one WhatsApp message through the opt-out gate and the conversation; return bodies.
 
     A repeated `message_id` (Twilio's retry) gets the same answer and has no second effect.
+    `teacher` is the terminal's stand-in teacher, if any.
     """
     turn = conversations.handle(message, external_id=message_id,
-                                gate=optout.gate_for(conversations))
+                                gate=optout.gate_for(conversations), teacher=teacher)
     return WhatsAppAnswer(turn, tuple(whatsapp_messages(turn.replies)))

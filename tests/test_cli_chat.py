@@ -158,3 +158,15 @@ def test_as_a_teacher_files_a_simulated_flag(database_url: str, demo_db: Databas
     unknown = CliRunner().invoke(main, ["--database-url", database_url, "chat",
                                         "--as-teacher", "NO-SUCH-SCHOOL"], input="Tung\n")
     assert unknown.exit_code != 0 and "NO-SUCH-SCHOOL" in unknown.output
+
+
+def test_whatsapp_keeps_diacritics_pins_and_stop(database_url: str, demo_db: Database) -> None:
+    """On WhatsApp ë stays, a pin is placed, and STOP silences the number until START."""
+    phone = "+38344999310"
+    output = run(database_url, "chat", "--channel", "whatsapp", "--from", f"whatsapp:{phone}",
+                 lines="Tung\n1\n1\n/location 42.6265 20.8939\nSTOP\nmenu\nSTART\n").output
+    assert "-- WhatsApp 1/1" in output and "Mirë se vini" in output
+    assert "Drenas" in output and "(no WhatsApp message back: this number sent STOP" in output
+    with demo_db.session() as session:
+        contact = session.scalars(select(Contact).where(Contact.address == phone)).one()
+        assert contact.channel == "whatsapp" and not contact.opted_out

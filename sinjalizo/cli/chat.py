@@ -1,7 +1,8 @@
-"""`sinjalizo chat`: talk to the service in the terminal, exactly as over SMS or Telegram.
+"""`sinjalizo chat`: talk to the service in the terminal, exactly as over SMS, WhatsApp or Telegram.
 
 Each line goes through the channel's own path: on SMS the webhook's (opt-out gate,
-conversation, SMS bodies as Twilio sends them: sinjalizo/cli/chat_sms.py), on Telegram the
+conversation, SMS bodies as Twilio sends them: sinjalizo/cli/chat_sms.py), on WhatsApp
+the WhatsApp webhook's (sinjalizo/cli/chat_whatsapp.py), on Telegram the
 bot's (an update answered by bot/updates.py: sinjalizo/cli/chat_telegram.py).
 """
 
@@ -19,12 +20,16 @@ from service.acting import stand_in_teacher
 from service.setup import build_conversations
 from sinjalizo.cli.chat_sms import SmsChat
 from sinjalizo.cli.chat_telegram import TelegramChat
+from sinjalizo.cli.chat_whatsapp import WhatsAppChat
 from sinjalizo.cli.context import CliContext
 from sinjalizo.cli.seed import require_migrated
 
-DEFAULT_ADDRESS = {"sms": "+38344000001", "telegram": "100000001"}
+DEFAULT_ADDRESS = {"sms": "+38344000001", "whatsapp": "+38344000002", "telegram": "100000001"}
+PHONES = ("sms", "whatsapp")
 HELP = {
     "sms": "Each line is one SMS; each SMS back is shown with its segments.",
+    "whatsapp": "Each line is one WhatsApp message; /location LAT LON shares a pin, "
+                "/photo sends a photo, /sticker a sticker.",
     "telegram": "Each line is one message: text or a command (/start, /ndihme, /anulo, "
                 "/gjuha, /statusi, /lidh CODE); [label] presses a button, "
                 "/location LAT LON shares a pin, /photo sends a photo.",
@@ -53,9 +58,10 @@ def address_for(channel: str, given: str) -> str:
     """Return the sender's address: an E.164 number on SMS, a numeric chat id on Telegram."""
     address = given or DEFAULT_ADDRESS[channel]
     try:
-        return normalize_phone(address) if channel == "sms" else str(int(address))
+        return normalize_phone(address.removeprefix("whatsapp:")) if channel in PHONES \
+            else str(int(address))
     except ValueError as error:
-        problem = str(error) if channel == "sms" else "a Telegram chat id is a number"
+        problem = str(error) if channel in PHONES else "a Telegram chat id is a number"
         raise click.BadParameter(problem, param_hint="--from") from error
 
 
@@ -70,9 +76,11 @@ def acting_teacher(obj: CliContext, code: str) -> TeacherInfo:
 
 
 @click.command("chat")
-@click.option("--channel", type=click.Choice(["telegram", "sms"]), default="telegram",
+@click.option("--channel", type=click.Choice(["telegram", "sms", "whatsapp"]),
+              default="telegram",
               show_default=True, help="Which channel's path each line takes.")
-@click.option("--from", "address", default="", help="Phone number (SMS) or chat id (Telegram).")
+@click.option("--from", "address", default="",
+              help="Phone number (SMS, WhatsApp) or chat id (Telegram).")
 @click.option("--simulated", is_flag=True,
               help="Mark reports as simulated: stored, but nobody is alerted.")
 @click.option("--as-teacher", "school", default="", metavar="SCHOOL_CODE",
@@ -89,6 +97,8 @@ def chat(obj: CliContext, channel: str, address: str, simulated: bool, school: s
     session: ChannelChat
     if channel == "sms":
         session = SmsChat(service, address, obj.settings.sms_transliterate, teacher)
+    elif channel == "whatsapp":
+        session = WhatsAppChat(service, address, teacher)
     else:
         telegram = TelegramChat(service, int(address), obj.settings.public_base_url, teacher)
         for block in telegram.alerts():
