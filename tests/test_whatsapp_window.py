@@ -21,7 +21,14 @@ from alerts.whatsapp_window import (
     template_sid,
 )
 from alerts.worker import Worker, standard_worker
-from models import ContactPoint, Municipality, OutboxMessage, ReportEvent, ReportRoute
+from models import (
+    ContactPoint,
+    Municipality,
+    OutboxMessage,
+    Report,
+    ReportEvent,
+    ReportRoute,
+)
 from models.db import Database
 from sinjalizo.senders import senders_for
 from sinjalizo.settings import Settings
@@ -123,6 +130,13 @@ def test_a_focal_point_is_alerted_on_whatsapp_by_template(
         row = session.scalar(select(OutboxMessage).where(
             OutboxMessage.contact_point_id == point, OutboxMessage.purpose == "alert"))
         assert row is not None and (row.channel, row.status) == ("whatsapp", "sent")
+    # The focal point answers on WhatsApp: the report is taken up, and the window is open.
+    focal = chat("whatsapp", FOCAL, now=START + timedelta(minutes=6))
+    focal.send(f"OK {reference}")
+    with demo_db.session() as session:
+        report = session.scalar(select(Report).where(Report.reference == reference))
+        assert report is not None and report.status == "acknowledged"
+        assert is_in_window(session, FOCAL, START + timedelta(minutes=7))
 
 
 def test_a_missing_template_holds_the_alert_and_escalates(
