@@ -109,7 +109,8 @@ def staff_registrations(session: Session, subject: Subject) -> list[dict[str, An
         points = select(ContactPoint).where(ContactPoint.telegram_chat_id == subject.address)
     else:
         teachers = select(Teacher).where(Teacher.phone == subject.address)
-        points = select(ContactPoint).where(ContactPoint.phone == subject.address)
+        points = select(ContactPoint).where(or_(ContactPoint.phone == subject.address,
+                                                ContactPoint.whatsapp == subject.address))
     found: list[dict[str, Any]] = [
         {"as": "teacher", "name": t.name, "school": t.school.name, "active": t.active}
         for t in session.scalars(teachers.order_by(Teacher.id))]
