@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from alerts.clock import Clock
@@ -34,6 +34,7 @@ WINDOW = timedelta(hours=24)
 TEMPLATE_KEY = "whatsapp_template"  # {"content_sid": "HX…", "variables": {"1": …, "2": …}}
 SUMMARY_LIMIT = 300  # characters of the one-line summary a template carries
 HELD = "no_whatsapp_template"  # the timeline's reason (alerts/skips.py)
+OUTSIDE_WINDOW = "63016"  # Twilio's error for free text sent outside the window
 # Which template goes outside the window, by outbox purpose; the setting read is
 # TWILIO_WHATSAPP_TEMPLATE_<NAME>. A purpose missing here has no template: it is held.
 TEMPLATE_FOR: Mapping[str, str] = {
@@ -130,3 +131,30 @@ def hold(session: Session, row: OutboxMessage, now: datetime) -> Skip:
             data={"purpose": row.purpose, "message": row.id, "why": problem.why,
                   "channel": row.channel, "point": row.contact_point_id, "escalated": moved}))
     return Skip(problem.text)
+
+
+def resend_outside_window(session: Session, outbox_id: int, now: datetime) -> int | None:
+    """Queue again, by the window's rules, a message Twilio refused as outside the window.
+
+    Our record of the person's last message said the window was open and Twilio disagreed
+    (error 63016 in a delivery report): the window is taken as closed, and a copy of the
+    message is queued, which then goes as its template, or is held and escalated. Returns
+    the new message's id, or None when there is nothing to send again.
+    """
+    row = session.get(OutboxMessage, outbox_id)
+    if row is None or row.channel != CHANNEL:
+        return None
+    payload: dict[str, Any] = dict(row.payload) if isinstance(row.payload, dict) else {}
+    if payload.pop(TEMPLATE_KEY, None) is not None:
+        return None  # a template is never refused for the window: nothing better to send
+    session.execute(update(Contact).where(Contact.channel == CHANNEL,
+                                          Contact.address == row.address)
+                    .values(last_inbound_at=None))
+    again = OutboxMessage(purpose=row.purpose, report_id=row.report_id,
+                          contact_point_id=row.contact_point_id, contact_id=row.contact_id,
+                          channel=row.channel, address=row.address, language=row.language,
+                          status="pending", attempts=0, payload=payload, due_at=now,
+                          created_at=now, last_error="")
+    session.add(again)
+    session.flush()
+    return again.id

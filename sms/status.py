@@ -10,6 +10,7 @@ from typing import cast
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import Table, or_, select, update
 
+from alerts.whatsapp_window import OUTSIDE_WINDOW, resend_outside_window
 from models.db import get_db
 from models.messaging import OutboxMessage
 from models.optout import mark_opted_out
@@ -46,14 +47,20 @@ def status() -> Response:
             # Acknowledge all the same: Twilio retries a callback that is not answered 2xx.
             log.info("delivery report for unknown message %r ignored", sid)
             return Response(status=200)
+        moved = 0
         if new in RANK:
             # One conditional UPDATE: two callbacks racing in two workers cannot both win,
             # and SQLite needs no read-then-write lock upgrade.
-            session.execute(update(OUTBOX).where(
+            done = session.execute(update(OUTBOX).where(
                 OUTBOX.c.id == row.id,
                 or_(OUTBOX.c.delivery_status.is_(None),
                     OUTBOX.c.delivery_status.in_(lower_than(new))))
                 .values(delivery_status=new, delivery_updated_at=now))
-        if request.form.get("ErrorCode", "").strip() == str(UNSUBSCRIBED):
+            moved = int(getattr(done, "rowcount", 0) or 0)
+        error = request.form.get("ErrorCode", "").strip()
+        if error == str(UNSUBSCRIBED):
             mark_opted_out(session, row.channel, row.address, now)
+        if error == OUTSIDE_WINDOW and moved and new in ("failed", "undelivered"):
+            # Once, on the report that the message failed: it goes again as a template.
+            resend_outside_window(session, row.id, now)
     return Response(status=200)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -236,3 +236,46 @@ def test_the_last_inbound_is_moved_by_each_message(chat: Callable[..., Chat],
     with demo_db.session() as session:
         assert is_in_window(session, REPORTER, person.now)
         assert not is_in_window(session, REPORTER, person.now + timedelta(hours=24))
+
+
+def test_error_63016_in_a_delivery_report_sends_it_again_by_the_window_rules(
+        twilio: FakeTwilio, chat: Callable[..., Chat], demo_db: Database,
+        database_url: str) -> None:
+    """If Twilio still finds free text outside the window, the message goes again as a template."""
+    from flask.testing import FlaskClient
+    from twilio.request_validator import RequestValidator
+
+    from models import Contact
+    from models.db import get_db
+    from web import create_app
+
+    reporter = chat("whatsapp", REPORTER)
+    reporter.replay(CHILD_IN_DANGER)
+    [reference] = references(reporter)
+    clock = ManualClock(START + timedelta(minutes=5))
+    settings = settings_for(twilio, database_url,
+                            twilio_whatsapp_template_update=UPDATE_TEMPLATE)
+    worker = worker_for(settings, demo_db, clock)
+    with demo_db.transaction() as session:
+        change_status(session, reference, STAFF, "acknowledged", now=clock.now())
+    worker.dispatcher.drain()
+    [free] = twilio.messages
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True,
+                      "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": PUBLIC})
+    client: FlaskClient = app.test_client()
+    form = {"MessageSid": free["sid"], "MessageStatus": "undelivered", "ErrorCode": "63016",
+            "AccountSid": ACCOUNT_SID, "To": free["To"], "From": free["From"]}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + "/sms/status", form)
+    for _ in range(2):  # Twilio may report it twice: it goes again once
+        assert client.post("/sms/status", data=form,
+                           headers={"X-Twilio-Signature": signature}).status_code == 200
+    get_db(app).dispose()
+    with demo_db.session() as session:
+        contact = session.scalar(select(Contact).where(Contact.channel == "whatsapp"))
+        assert contact is not None and contact.last_inbound_at is None
+    clock.set(datetime.now(UTC) + timedelta(seconds=1))  # the report came in just now
+    worker.dispatcher.drain()
+    assert len(twilio.messages) == 2
+    again = twilio.messages[-1]
+    assert again["ContentSid"] == UPDATE_TEMPLATE
+    assert json.loads(again["ContentVariables"])["1"] == reference
