@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import AuditEntry, Municipality, Report
+from models import AuditEntry, Municipality, Report, User
 from models.db import Database
 from tests.conftest import AuthActions
 from tests.fake_telegram import PHOTO_BYTES
@@ -70,7 +70,7 @@ def test_nothing_private_in_any_public_response(dashboard: Flask, demo_db: Datab
     assert "Psi lutalice" in serbian
     assert "Resolved by the responsible office" in pages[2]
     response = client.get("/hazards")
-    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "private, no-cache"
     assert "Cookie" in response.headers["Vary"]
     assert "http://" not in re.sub(r'xmlns="http://www.w3.org/2000/svg"', "", page)
     assert "<script" not in page
@@ -147,6 +147,11 @@ def test_publishing_from_the_case_page(auth: AuthActions, demo_db: Database) -> 
     written = "Qen endacakë pranë parkut, në mëngjes."
     auth.post(f"{case}/public/description", {"description": written}, page=case)
     assert written in shown(public, "/hazards")
+    with demo_db.session() as session:
+        approved = session.execute(select(Report.public_approved_by, User.email).join(
+            User, User.id == Report.public_approved_by).where(
+            Report.reference == seeded.plain)).one()
+    assert approved.email == "admin@example.org"
     auth.post(f"{case}/public/photos/{seeded.private_photo}", {"publish": "1"}, page=case)
     assert f"/photos/{seeded.private_photo}" in shown(public, "/hazards")
     auth.post(f"{case}/public/photos/{seeded.private_photo}", {"publish": "0"}, page=case)
@@ -186,4 +191,4 @@ def test_only_those_holding_the_hazard_may_publish(auth: AuthActions, demo_db: D
     assert done.status_code == 302
     with demo_db.session() as session:
         report = session.scalars(select(Report).where(Report.reference == seeded.approved)).one()
-        assert report.public_description is None and report.public_approved_by is not None
+        assert report.public_description is report.public_approved_by is None
