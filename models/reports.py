@@ -84,6 +84,13 @@ class Report(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # People who joined this report instead of filing the same hazard again.
     confirmations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Publication on /hazards (hazards only). The text staff wrote or approved for the public,
+    # with names and phone numbers struck; NULL means no description is published.
+    public_description: Mapped[str | None] = mapped_column(Text)
+    public_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Visitors of the public page who pressed "me too"; no identity is kept for any of them.
+    me_too: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship()
     school: Mapped[School | None] = relationship()
@@ -157,6 +164,8 @@ class Attachment(Base):
     channel: Mapped[str] = mapped_column(String(16))
     file_id: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Published by staff on the public page of the hazard; photos are private until then.
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     report: Mapped[Report] = relationship(back_populates="attachments")
 
