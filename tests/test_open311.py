@@ -319,3 +319,23 @@ def test_at_most_1000_requests(api: FlaskClient, demo_db: Database) -> None:
         assert len(found) == 1000
         assert found[0]["service_request_id"] == "R-M00000"
         assert found[-1]["service_request_id"] == "R-M00999"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_and_emoji_never_break_an_answer(api: FlaskClient,
+                                                            demo_db: Database,
+                                                            fmt: str) -> None:
+    """A NUL or a control character is dropped (PostgreSQL and XML take neither); emoji stay."""
+    key = client_key(demo_db)
+    response = api.post(f"/open311/v2/requests.{fmt}", data={
+        "api_key": key, "service_code": "dump", "address_string": "Drenas\x00",
+        "description": "Mbeturina\x00 \x07këtu 🚮"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [created] = listed(response, fmt, CREATED)
+    with demo_db.session() as session:
+        report = session.scalars(select(Report).where(
+            Report.reference == created["service_request_id"])).one()
+        assert report.description == "Mbeturina këtu 🚮"
+    missing = api.get(f"/open311/v2/requests/R-%01%02.{fmt}")
+    assert missing.status_code == 404
+    listed(missing, fmt, ERROR)

@@ -9,6 +9,7 @@ in UTC (`2026-12-01T08:15:30Z`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -20,6 +21,8 @@ from flask import Response
 FORMATS = ("json", "xml")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+# Characters XML 1.0 cannot carry (and PostgreSQL text cannot hold, for NUL).
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The element each list's items take in XML, by the list's root element.
 ITEMS = {"services": "service", "service_requests": "request", "errors": "error",
          "endpoints": "endpoint", "formats": "format", "attributes": "attribute"}
@@ -38,7 +41,12 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return printable(str(value))
+
+
+def printable(text: str) -> str:
+    """Return text without the control characters XML 1.0 forbids."""
+    return UNWRITABLE.sub("", text)
 
 
 def _element(tag: str, value: Any) -> ElementTree.Element:
@@ -68,7 +76,11 @@ def answer(fmt: str, root: str, value: Mapping[str, Any] | Sequence[Any],
         body = to_xml(root, value)
     else:
         body = json.dumps(value, ensure_ascii=False)
-    return Response(body, status=status, content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["json"]))
+    response = Response(body, status=status,
+                        content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["json"]))
+    # Public data, read by other sites' pages too; the POST needs a key, not a cookie.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def errors(fmt: str, status: int, *descriptions: str) -> Response:

@@ -23,7 +23,7 @@ from models.db import get_db
 from service.open311_clients import key_is_valid
 from service.open311_filing import Filed, Submission, file_submission
 from web import get_catalogs, get_conversations, get_settings
-from web.open311_format import answer, errors
+from web.open311_format import answer, errors, printable
 from web.open311_services import CODES, language_of
 
 BODY_LIMIT = 16 * 1024
@@ -74,7 +74,8 @@ def post_request(request: Request, fmt: str) -> Response:
 def check_form(form: Mapping[str, str], key: str, now: datetime,
                language: str) -> Submission | list[str]:
     """Return the submission the form describes, or the list of what is wrong with it."""
-    values = {name: str(form.get(name, "") or "").strip() for name in (*LIMITS, "lat", "long")}
+    values = {name: printable(str(form.get(name, "") or "")).strip()
+              for name in (*LIMITS, "lat", "long")}
     problems = [f"{name} is longer than {limit} characters"
                 for name, limit in LIMITS.items() if len(values[name]) > limit]
     code = values["service_code"]
