@@ -339,3 +339,22 @@ def test_control_characters_and_emoji_never_break_an_answer(api: FlaskClient,
     missing = api.get(f"/open311/v2/requests/R-%01%02.{fmt}")
     assert missing.status_code == 404
     listed(missing, fmt, ERROR)
+
+
+def test_the_worker_alerts_the_contact_point(api: FlaskClient, demo_db: Database,
+                                             database_url: str) -> None:
+    """The alert goes out like a bot report's; no reporter is told anything, nobody named."""
+    from alerts.clock import ManualClock
+    from tests.fake_senders import FakeSender
+    from tests.test_alerts_end_to_end import worker_for
+
+    response = api.post("/open311/v2/requests.json", data={
+        "api_key": client_key(demo_db), "service_code": "open_pit", **DRENAS, **SUBMITTER})
+    reference = json.loads(response.get_data(as_text=True))[0]["service_request_id"]
+    sms = FakeSender("sms")
+    worker_for(demo_db, database_url, sms, ManualClock(NOW + timedelta(minutes=1))
+               ).dispatcher.run_once()
+    point = point_of(demo_db, "Drenas", "public_services")
+    [alert] = sms.sent
+    assert alert.address == point.phone and reference in alert.text
+    assert not any(value in alert.text for value in SUBMITTER.values())

@@ -25,6 +25,7 @@ from handlers.i18n import Verbatim, msg
 from models import ApiClient, User
 from models.db import get_db
 from service.open311_clients import ClientError, Issued, clients, issue, revoke
+from web import get_settings
 from web.admin_common import number, problem
 from web.auth import admin_required
 from web.i18n import text
@@ -58,6 +59,8 @@ def open311_page() -> Response:
         # The key is in this one answer only; a reload shows the list without it.
         page = make_response(render_template(
             "admin/open311.html", clients=listed, issued=issued,
+            discovery=get_settings(current_app).public_base_url.rstrip("/")
+            + "/open311/v2/discovery.json",
             creators={c.id: (c.creator.name or c.creator.email) if c.creator else ""
                       for c in listed}))
     page.headers["Cache-Control"] = "no-store"  # nor may a cache keep the key
