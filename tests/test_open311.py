@@ -160,6 +160,12 @@ def test_a_keyed_post_is_filed_and_routed_as_from_the_bot(api: FlaskClient, demo
                        for table in Report.metadata.sorted_tables])
     for value in SUBMITTER.values():
         assert value not in stored
+    public = [api.get(f"/open311/v2/{path}.{f}").get_data(as_text=True)
+              for path in ("requests", f"requests/{reference}") for f in FORMATS]
+    assert all(reference in body for body in public)
+    for body in public:  # the description waits for staff approval; the submitter never shows
+        assert "Pusetë pa kapak" not in body and "example.org/foto" not in body
+        assert not any(value in body for value in SUBMITTER.values())
 
 
 def test_the_timeline_names_the_client(api: FlaskClient, demo_db: Database,

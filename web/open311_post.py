@@ -30,6 +30,7 @@ BODY_LIMIT = 16 * 1024
 LIMITS = {"address_string": 200, "description": 4000, "media_url": 500, "email": 254,
           "phone": 32, "first_name": 80, "last_name": 80, "service_code": 32,
           "device_id": 200, "account_id": 200}
+TOO_LARGE = f"the request body is larger than {BODY_LIMIT} bytes"
 BAD_KEY = "api_key is missing, unknown or revoked: ask the service's administrators for a key"
 REFUSED = {
     "no_place": "the location is outside the area this service covers, or the address "
@@ -44,14 +45,12 @@ SENT_TO = msg("Sent to {targets}.")
 def post_request(request: Request, fmt: str) -> Response:
     """File a hazard from the form, or answer the spec's error list."""
     request.max_content_length = BODY_LIMIT
-    if (request.content_length or 0) > BODY_LIMIT:
-        return errors(fmt, HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                      f"the request body is larger than {BODY_LIMIT} bytes")
     try:
+        if (request.content_length or 0) > BODY_LIMIT:
+            raise RequestEntityTooLarge
         form = request.form
     except RequestEntityTooLarge:
-        return errors(fmt, HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                      f"the request body is larger than {BODY_LIMIT} bytes")
+        return errors(fmt, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, TOO_LARGE)
     now = datetime.now(UTC)
     key = form.get("api_key", "")
     with get_db(current_app).session() as session:
