@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import Attachment, Contact, Municipality, Report
+from models import Attachment, Contact, Municipality, Report, ReportRoute
 from models.db import Database
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -91,6 +91,9 @@ def seed_public(db: Database) -> Seeded:
         hidden = Attachment(report_id=child.id, channel="telegram", file_id="child-photo",
                             public=True)
         session.add_all([public, private, hidden])
+        # Routed as the bot routes hazards, so each municipality's focal point holds its own.
+        session.add_all([ReportRoute(report_id=r.id, role="public_services")
+                         for r in (approved, plain)])
         session.flush()
         return Seeded("PUB0001", "PUB0002", "PUB0003", "PUB0004", "PUB0005", "PUB0006",
                       "PUB0007", "PUB0008", public.id, private.id)

@@ -361,6 +361,10 @@ SHAPES: dict[str, list[tuple[str | None, dict[str, object]]]] = {
         (None, {"why": why, "reporter": reporter, "followers": followers})
         for why in ("retention", "request") for reporter in (True, False)
         for followers in (0, 2)],
+    "published": [(None, {"text": "Pusetë pa kapak pranë shkollës."})],
+    "unpublished": [(None, {})],
+    "photo_published": [(None, {"attachment": 4})],
+    "photo_withdrawn": [(None, {"attachment": 4})],
 }
 
 

@@ -251,8 +251,11 @@ def test_requests_show_public_hazards_only(api: FlaskClient, demo_db: Database,
     assert approved["status"] == "open" and approved["agency_responsible"] == "Drenas"
     assert approved["address"] == "Komoran, Drenas" and approved["service_code"] == "open_pit"
     assert float(approved["lat"]) == 42.625 and float(approved["long"]) == 20.893
-    assert approved["requested_datetime"].endswith("Z") and approved["media_url"] in (None, "")
+    assert approved["requested_datetime"].endswith("Z")
+    photo = f"/hazards/{seeded.approved}/photos/{seeded.public_photo}"
+    assert approved["media_url"].startswith("http") and approved["media_url"].endswith(photo)
     assert found[seeded.plain]["description"] in (None, "")
+    assert found[seeded.plain]["media_url"] in (None, "")  # its photo is not published
     assert found[seeded.resolved]["status"] == "closed"
     assert [r["service_request_id"] for r in listed(
         api.get(f"/open311/v2/requests.{fmt}?status=closed"), fmt, REQUEST)] == [

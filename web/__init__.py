@@ -63,6 +63,8 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
         audit_log,
         auth,
         i18n,
+        public,
+        publish,
         referrals,
         reports,
         security,
@@ -84,6 +86,8 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
     actions.init_app(app)
     referrals.init_app(app)
     attachments.init_app(app)
+    publish.init_app(app)
+    public.init_app(app)
     stats.init_app(app)
     admin.init_app(app)
     simulator.init_app(app)

@@ -51,6 +51,8 @@ ACTIONS: dict[str, Msg] = {
     "retention": msg("removed reporters' identities past the retention period"),
     "subject_export": msg("exported everything held about a person"),
     "subject_erase": msg("removed a person's identity at their request"),
+    "publish": msg("published a hazard's description or photo on the public page"),
+    "withdraw": msg("withdrew a hazard's description or photo from the public page"),
 }
 KEYS: dict[str, Msg] = {
     "filters": msg("filters"), "to": msg("until"), "from": msg("from"), "reason": msg("reason"),

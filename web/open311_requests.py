@@ -3,8 +3,8 @@
 Every field comes from service/publication.py (PublicHazard): hazards only, an approximate
 place, the description staff approved, never the reporter. The window is start_date to
 end_date on the report's filing time, 90 days at most and the last 90 days by default, and at
-most 1,000 requests, newest first, as GeoReport v2 sets. `media_url` stays empty until the
-public page serves published photos at an address of their own.
+most 1,000 requests, newest first, as GeoReport v2 sets. `media_url` is the public page's
+address of the first photo staff published (web/public.py), else empty.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
-from flask import Request, Response, current_app
+from flask import Request, Response, current_app, url_for
 
 from handlers.categories import category_label
 from locales import Catalogs
@@ -124,5 +124,14 @@ def as_request(hazard: PublicHazard, catalogs: Catalogs, language: str) -> dict[
         "zipcode": None,
         "lat": hazard.latitude,
         "long": hazard.longitude,
-        "media_url": None,
+        "media_url": media_url(hazard),
     }
+
+
+def media_url(hazard: PublicHazard) -> str | None:
+    """Return the public address of the hazard's first published photo, if it has one."""
+    if not hazard.photo_ids or "public.photo" not in current_app.view_functions:
+        return None
+    base = get_settings(current_app).public_base_url.rstrip("/")
+    return base + url_for("public.photo", reference=hazard.reference,
+                          attachment_id=hazard.photo_ids[0])

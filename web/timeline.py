@@ -29,6 +29,8 @@ The data each kind keeps (ReportEvent.data):
 - open311: {client (the application's name), client_id, media_url?}
 - identity_removed: {why: retention | request, reporter (the reporter was removed),
   followers (how many who had joined were removed)}
+- published: {text (the description as published)} · unpublished: {}
+- photo_published, photo_withdrawn: {attachment}
 """
 
 from __future__ import annotations
@@ -308,6 +310,10 @@ KINDS: dict[str, Kind] = {
                         "the Open311 interface"), say_open311),
     "identity_removed": Kind(msg("{who} removed the reporter's number and conversation, as the "
                                  "retention period requires"), say_identity_removed),
+    "published": Kind(msg("{who} published a description of the hazard on the public page")),
+    "unpublished": Kind(msg("{who} withdrew the hazard's description from the public page")),
+    "photo_published": Kind(msg("{who} published a photo of the hazard on the public page")),
+    "photo_withdrawn": Kind(msg("{who} withdrew a photo of the hazard from the public page")),
 }
 
 
