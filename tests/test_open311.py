@@ -304,7 +304,9 @@ def test_the_90_day_window(api: FlaskClient, demo_db: Database, fmt: str) -> Non
         "start_date": start, "end_date": NOW.strftime("%Y-%m-%dT%H:%M:%SZ")})
     assert too_long.status_code == 400
     listed(too_long, fmt, ERROR)
-    for bad in ({"start_date": "yesterday"}, {"end_date": "2026-13-45"}, {"status": "x"}):
+    for bad in ({"start_date": "yesterday"}, {"end_date": "2026-13-45"}, {"status": "x"},
+                {"service_code": "violence"},
+                {"service_request_id": ",".join(f"R-{n}" for n in range(51))}):
         response = api.get(f"/open311/v2/requests.{fmt}", query_string=bad)
         assert response.status_code == 400
         listed(response, fmt, ERROR)

@@ -26,7 +26,7 @@ from web.open311_services import CODES, language_of
 
 WINDOW = timedelta(days=90)
 MAX_ROWS = 1000
-MAX_IDS = 100  # service_request_id=R-…,R-…: more than this in one request is refused
+MAX_IDS = 50  # service_request_id=R-…,R-…: more in one request is refused (a query each)
 STATUSES = ("open", "closed")
 
 
