@@ -300,6 +300,9 @@ def test_the_90_day_window(api: FlaskClient, demo_db: Database, fmt: str) -> Non
     older = listed(api.get(f"/open311/v2/requests.{fmt}",
                            query_string={"start_date": start, "end_date": end}), fmt, REQUEST)
     assert [r["service_request_id"] for r in older] == [seeded.plain]
+    future = (NOW + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert listed(api.get(f"/open311/v2/requests.{fmt}", query_string={"start_date": future}),
+                  fmt, REQUEST) == []
     too_long = api.get(f"/open311/v2/requests.{fmt}", query_string={
         "start_date": start, "end_date": NOW.strftime("%Y-%m-%dT%H:%M:%SZ")})
     assert too_long.status_code == 400

@@ -49,7 +49,8 @@ def window(args: Mapping[str, str], now: datetime) -> tuple[datetime, datetime] 
     if (raw_start and start is None) or (raw_end and end is None):
         return "start_date and end_date must be W3C datetimes, e.g. 2026-11-01T00:00:00Z"
     if end is None:
-        end = min(start + WINDOW, now) if start is not None else now
+        # A start in the future, alone, asks for nothing yet rather than for an error.
+        end = max(start, min(start + WINDOW, now)) if start is not None else now
     if start is None:
         start = end - WINDOW
     if end < start:
