@@ -4,7 +4,7 @@ of the spec's example responses; filing with a key; what must never be published
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
 
@@ -366,7 +366,8 @@ def test_the_worker_alerts_the_contact_point(api: FlaskClient, demo_db: Database
         "api_key": client_key(demo_db), "service_code": "open_pit", **DRENAS, **SUBMITTER})
     reference = json.loads(response.get_data(as_text=True))[0]["service_request_id"]
     sms = FakeSender("sms")
-    worker_for(demo_db, database_url, sms, ManualClock(NOW + timedelta(minutes=1))
+    # The report was filed at the real time: the worker's clock starts after it.
+    worker_for(demo_db, database_url, sms, ManualClock(datetime.now(UTC) + timedelta(minutes=1))
                ).dispatcher.run_once()
     point = point_of(demo_db, "Drenas", "public_services")
     [alert] = sms.sent
