@@ -373,3 +373,19 @@ def test_the_worker_alerts_the_contact_point(api: FlaskClient, demo_db: Database
     [alert] = sms.sent
     assert alert.address == point.phone and reference in alert.text
     assert not any(value in alert.text for value in SUBMITTER.values())
+
+
+def test_a_key_files_at_most_60_at_once(api: FlaskClient, demo_db: Database) -> None:
+    """A burst of 60 is filed; the 61st waits (429, Retry-After), and other keys are not held."""
+    key, other = client_key(demo_db), client_key(demo_db, "Tjetri")
+    form = {"service_code": "dump", **DRENAS}
+    statuses = [api.post("/open311/v2/requests.json", data={**form, "api_key": key}
+                         ).status_code for _ in range(61)]
+    assert statuses == [200] * 60 + [429]
+    held = api.post("/open311/v2/requests.xml", data={**form, "api_key": key})
+    assert held.status_code == 429 and 1 <= int(held.headers["Retry-After"]) <= 10
+    listed(held, "xml", ERROR)
+    assert api.post("/open311/v2/requests.json", data={**form, "api_key": other}
+                    ).status_code == 200
+    with demo_db.session() as session:
+        assert len(session.scalars(select(Report)).all()) == 61

@@ -1,6 +1,7 @@
 """POST /open311/v2/requests: a form-encoded hazard from a keyed client, checked at the edge.
 
-The key is checked first (403), then every field (400, each problem one error of the list).
+The key is checked first (403), then every field (400, each problem one error of the list),
+then the key's rate (429 with Retry-After).
 Fields have length limits and the body at most BODY_LIMIT bytes; the submitter's name,
 e-mail and phone are checked for length and then dropped: nothing of them is stored.
 """
@@ -17,10 +18,12 @@ from urllib.parse import urlsplit
 from flask import Request, Response, current_app
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from alerts.limits import SharedLimits
+from alerts.pacing import Limit, Rate
 from handlers.filing import target_text
 from handlers.i18n import Verbatim, msg
 from models.db import get_db
-from service.open311_clients import key_is_valid
+from service.open311_clients import key_hash, key_is_valid
 from service.open311_filing import Filed, Submission, file_submission
 from web import get_catalogs, get_conversations, get_settings
 from web.open311_format import answer, errors, printable
@@ -31,6 +34,10 @@ LIMITS = {"address_string": 200, "description": 4000, "media_url": 500, "email":
           "phone": 32, "first_name": 80, "last_name": 80, "service_code": 32,
           "device_id": 200, "account_id": 200}
 TOO_LARGE = f"the request body is larger than {BODY_LIMIT} bytes"
+# Each key files at most 60 at once, then one every 10 seconds: a leaked key cannot flood
+# the contact points with alerts. Shared by every web process (the rate_buckets table).
+RATE = Rate(per_second=0.1, burst=60)
+SLOW_DOWN = "too many requests with this api_key: wait as Retry-After says, then send again"
 BAD_KEY = "api_key is missing, unknown or revoked: ask the service's administrators for a key"
 REFUSED = {
     "no_place": "the location is outside the area this service covers, or the address "
@@ -60,6 +67,11 @@ def post_request(request: Request, fmt: str) -> Response:
     checked = check_form(form, key, now, language)
     if isinstance(checked, list):
         return errors(fmt, HTTPStatus.BAD_REQUEST, *checked)
+    wait = SharedLimits(get_db(current_app)).take([Limit(f"open311:{key_hash(key)[:24]}", RATE)])
+    if wait > 0:
+        refusal = errors(fmt, HTTPStatus.TOO_MANY_REQUESTS, SLOW_DOWN)
+        refusal.headers["Retry-After"] = str(math.ceil(wait))
+        return refusal
     conversations = get_conversations(current_app)
     filed = file_submission(get_db(current_app), conversations.places,
                             conversations.translate, checked)
