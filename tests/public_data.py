@@ -65,7 +65,8 @@ def seed_public(db: Database) -> Seeded:
                 reporter_contact_id=(phone if days % 2 else telegram).id,
                 place_text="Rruga e Dëshmorëve 14",
                 settlement="Komoran" if place == "Drenas" else None,
-                latitude=42.6254321, longitude=20.8934567, location="pin",
+                latitude=42.6254321 if place == "Drenas" else 42.2139876,
+                longitude=20.8934567 if place == "Drenas" else 20.7397123, location="pin",
                 created_at=NOW - timedelta(days=days), updated_at=NOW - timedelta(days=days),
                 **{"description": PRIVATE_WORDS, **fields})
             session.add(made)

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import AuditEntry, Municipality, Report
+from models import AuditEntry, Municipality, Report, User
 from models.db import Database
 from tests.conftest import AuthActions
 from tests.fake_telegram import PHOTO_BYTES
@@ -70,7 +70,7 @@ def test_nothing_private_in_any_public_response(dashboard: Flask, demo_db: Datab
     assert "Psi lutalice" in serbian
     assert "Resolved by the responsible office" in pages[2]
     response = client.get("/hazards")
-    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "private, no-cache"
     assert "Cookie" in response.headers["Vary"]
     assert "http://" not in re.sub(r'xmlns="http://www.w3.org/2000/svg"', "", page)
     assert "<script" not in page
@@ -101,6 +101,8 @@ def press(client: FlaskClient, reference: str) -> tuple[int, str]:
     assert token
     response = client.post(f"/hazards/{reference}/me-too?lang=en",
                            data={"csrf_token": token.group(1)})
+    answered = response.get_data(as_text=True) + " ".join(response.headers.values())
+    assert [s for s in SECRETS if s in answered] == []
     if response.status_code != 302:
         return response.status_code, ""
     assert response.headers["Location"].endswith(f"/hazards?lang=en#{reference}")
@@ -147,6 +149,11 @@ def test_publishing_from_the_case_page(auth: AuthActions, demo_db: Database) -> 
     written = "Qen endacakë pranë parkut, në mëngjes."
     auth.post(f"{case}/public/description", {"description": written}, page=case)
     assert written in shown(public, "/hazards")
+    with demo_db.session() as session:
+        approved = session.execute(select(Report.public_approved_by, User.email).join(
+            User, User.id == Report.public_approved_by).where(
+            Report.reference == seeded.plain)).one()
+    assert approved.email == "admin@example.org"
     auth.post(f"{case}/public/photos/{seeded.private_photo}", {"publish": "1"}, page=case)
     assert f"/photos/{seeded.private_photo}" in shown(public, "/hazards")
     auth.post(f"{case}/public/photos/{seeded.private_photo}", {"publish": "0"}, page=case)
@@ -167,23 +174,37 @@ def test_publishing_from_the_case_page(auth: AuthActions, demo_db: Database) -> 
 
 
 def test_only_those_holding_the_hazard_may_publish(auth: AuthActions, demo_db: Database) -> None:
-    """The focal point of another municipality gets 403; a child report cannot be published."""
+    """Another municipality's focal point or coordinator gets 403; no child report is
+    publishable; the focal point holding the hazard withdraws its text."""
     seeded = seed_public(demo_db)
     case = f"/reports/{seeded.approved}"
-    auth.login("focal.prizren@example.org")
+    for outsider in ("focal.prizren@example.org", "prizren@example.org"):
+        refused_all(auth, outsider, case, seeded)
+    auth.login()  # even an admin cannot publish a child at risk or a dropout
+    token = auth.token("/hazards")
+    for private in (seeded.child, seeded.dropout):
+        refused = auth.client.post(f"/reports/{private}/public/description",
+                                   data={"description": "X", "csrf_token": token})
+        assert refused.status_code == 404, private
+        page = auth.client.get(f"/reports/{private}").get_data(as_text=True)
+        assert 'id="publish-form"' not in page
+    auth.post("/logout", {}, page="/hazards")
+    auth.login("focal.drenas@example.org")
+    assert "Pusa e hapur" in auth.client.get(case).get_data(as_text=True)
+    done = auth.post(f"{case}/public/withdraw", {}, page=case)
+    assert done.status_code == 302
+    with demo_db.session() as session:
+        report = session.scalars(select(Report).where(Report.reference == seeded.approved)).one()
+        assert report.public_description is report.public_approved_by is None
+
+
+def refused_all(auth: AuthActions, email: str, case: str, seeded: Seeded) -> None:
+    """Sign in as someone of another municipality: every publication action is a 403."""
+    auth.login(email)
     token = auth.token("/hazards")
     for path, data in ((f"{case}/public/description", {"description": "X"}),
                        (f"{case}/public/withdraw", {}),
                        (f"{case}/public/photos/{seeded.public_photo}", {"publish": "0"})):
         refused = auth.client.post(path, data={**data, "csrf_token": token})
-        assert refused.status_code == 403, path
-    child = auth.client.post(f"/reports/{seeded.child}/public/description",
-                             data={"description": "X", "csrf_token": token})
-    assert child.status_code == 404
+        assert refused.status_code == 403, (email, path)
     auth.post("/logout", {}, page="/hazards")
-    auth.login("focal.drenas@example.org")
-    done = auth.post(f"{case}/public/withdraw", {}, page=case)
-    assert done.status_code == 302
-    with demo_db.session() as session:
-        report = session.scalars(select(Report).where(Report.reference == seeded.approved)).one()
-        assert report.public_description is None and report.public_approved_by is not None

@@ -119,9 +119,11 @@ def hazards() -> BaseResponse:
         category_label=category_label, day=day, joined=joined, map=svg_map(drawn, found),
         pressed=_pressed(), here={k: v for k, v in _query(filters).items() if k != "lang"})
     response = current_app.make_response(page)
-    # The page holds the visitor's own form token, so only their browser may keep it.
+    # The page holds the visitor's own form token (signed anew each second), so only their
+    # browser may keep it, and it asks again each time: a "me too" or a withdrawn text shows
+    # at once. The photos, the same for everyone, are cached publicly (see `photo`).
     response.cache_control.private = True
-    response.cache_control.max_age = 60
+    response.cache_control.no_cache = True
     response.vary.add("Cookie")
     return response
 

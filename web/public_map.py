@@ -46,6 +46,7 @@ class Dot:
     """A hazard's point on the map, in SVG coordinates."""
 
     reference: str
+    open: bool
     x: float
     y: float
 
@@ -87,10 +88,10 @@ def _rings(geometry: dict[str, Any]) -> Iterable[Ring]:
 
 def svg_map(drawn: Sequence[Outline], hazards: Sequence[PublicHazard]) -> SvgMap | None:
     """Project the outlines and the hazards' points into one view; None when nothing to draw."""
-    points = [(h.reference, h.longitude, h.latitude) for h in hazards
+    points = [(h.reference, h.open, h.longitude, h.latitude) for h in hazards
               if h.longitude is not None and h.latitude is not None]
-    lons = [x for o in drawn for r in o.rings for x, _ in r] + [p[1] for p in points]
-    lats = [y for o in drawn for r in o.rings for _, y in r] + [p[2] for p in points]
+    lons = [x for o in drawn for r in o.rings for x, _ in r] + [p[2] for p in points]
+    lats = [y for o in drawn for r in o.rings for _, y in r] + [p[3] for p in points]
     if not lons:
         return None
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)
@@ -107,7 +108,7 @@ def svg_map(drawn: Sequence[Outline], hazards: Sequence[PublicHazard]) -> SvgMap
                 round(MARGIN + (north - lat) * scale, 1))
 
     paths = tuple((o.name, " ".join(_path(r, at) for r in o.rings)) for o in drawn)
-    dots = tuple(Dot(ref, *at(lon, lat)) for ref, lon, lat in points)
+    dots = tuple(Dot(ref, is_open, *at(lon, lat)) for ref, is_open, lon, lat in points)
     return SvgMap(WIDTH, round(height, 1), paths, dots)
 
 

@@ -84,9 +84,9 @@ def withdraw_description(reference: str) -> Response:
     with get_db(current_app).transaction() as session:
         report = publishable(session, user, reference)
         if report.public_description is not None:
+            # The approval was of the text withdrawn; the timeline keeps who withdrew it.
             report.public_description = None
-            report.public_approved_at = datetime.now(UTC)
-            report.public_approved_by = user.id
+            report.public_approved_at = report.public_approved_by = None
             _event(session, report, user, kind="unpublished", note="description withdrawn")
             record(session, user.id, "withdraw", report.id)
     flash(text(WITHDRAWN), "info")
