@@ -9,6 +9,7 @@ from models.messaging import (
     OutboxMessage,
     ProcessedInbound,
 )
+from models.open311 import ApiClient
 from models.people import (
     Contact,
     ContactPoint,
@@ -37,6 +38,7 @@ from models.users import USER_ROLES, AuditEntry, User
 __all__ = [
     "USER_ROLES",
     "AuditEntry",
+    "ApiClient",
     "User",
     "CLOSE_REASONS",
     "OPEN_STATUSES",

@@ -35,7 +35,7 @@ OUTBOX, ATTACHMENTS = table(OutboxMessage), table(Attachment)
 NEW_REPORT = insert(REPORTS).returning(REPORTS.c.id)
 
 
-def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
+def store_report(session: Session, draft: Draft, reporter_id: int | None, channel: str,
                  language: str, at: datetime, simulated: bool = False, *,
                  batch: Batch | None = None, places: PlaceIndex | None = None,
                  points: Mapping[int, Any] | None = None) -> int:
@@ -44,7 +44,8 @@ def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
     The report is inserted at once (its id is needed); its events, routes, alerts and tallies
     go into `batch` when the caller sends its writes together, else they are sent here.
     `places` and `points` (contact point rows by id, as routing read them) spare reading
-    the municipality's country and the contact points again.
+    the municipality's country and the contact points again. A report with no
+    `reporter_id` (one sent through Open311) has nobody to tell of its progress.
     """
     connection = session.connection()
     values = _report_values(session, draft, reporter_id, channel, language, at, simulated,
@@ -74,7 +75,7 @@ def store_report(session: Session, draft: Draft, reporter_id: int, channel: str,
     return report_id
 
 
-def _report_values(session: Session, draft: Draft, reporter_id: int, channel: str,
+def _report_values(session: Session, draft: Draft, reporter_id: int | None, channel: str,
                    language: str, at: datetime, simulated: bool,
                    places: PlaceIndex | None) -> dict[str, Any]:
     """Return the report row's values."""

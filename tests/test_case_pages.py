@@ -354,6 +354,9 @@ SHAPES: dict[str, list[tuple[str | None, dict[str, object]]]] = {
        for kind in ("question", "answer", "fixed_confirmed", "not_fixed")},
     "fixed_check": [(None, {"asked": 2})],
     "fixed_unasked": [(None, {"asked": 0})],
+    "open311": [(None, {"client": "Komuna ime", "client_id": 1,
+                        "media_url": "https://example.org/foto.jpg"}),
+                (None, {"client": "Komuna ime", "client_id": 1})],
     "identity_removed": [
         (None, {"why": why, "reporter": reporter, "followers": followers})
         for why in ("retention", "request") for reporter in (True, False)

@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from bot import webhook as telegram_webhook
     from service.setup import build_conversations
     from sms import bench_endpoint, status, webhook, whatsapp
-    from web import health
+    from web import health, open311
 
     app.extensions[CONVERSATIONS_KEY] = build_conversations(
         db, settings, catalogs=app.extensions[CATALOGS_KEY])
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(whatsapp.bp)
     telegram_webhook.init_app(app)
     bench_endpoint.init_app(app)
+    open311.init_app(app)
     _init_dashboard(app, settings)
     return app
 
@@ -77,7 +78,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's own idle limit applies
     csrf = CSRFProtect(app)
     # Webhooks are signed by their providers instead; they carry no session.
-    for name in ("sms", "sms_status", "whatsapp", "telegram", "sms_bench"):
+    for name in ("sms", "sms_status", "whatsapp", "telegram", "sms_bench", "open311"):
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     i18n.init_app(app)

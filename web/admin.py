@@ -6,7 +6,8 @@ and escalation deadlines are for admins. Focal points get 403 everywhere under /
 Every change is written to the audit log. The sections live in their own modules:
 admin_points (contact points, link codes), admin_schools (schools, teachers),
 admin_services (the service directory), admin_imports (CSV uploads), admin_rules (routing
-rules), admin_deadlines (deadlines), admin_subject (a person's data: export, erasure).
+rules), admin_deadlines (deadlines), admin_subject (a person's data: export, erasure),
+admin_open311 (Open311 applications' keys).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from models.db import get_db
 from web import (
     admin_deadlines,
     admin_imports,
+    admin_open311,
     admin_points,
     admin_rules,
     admin_schools,
@@ -47,7 +49,7 @@ def index() -> str:
 
 
 for section in (admin_points, admin_schools, admin_services, admin_imports, admin_rules,
-                admin_deadlines, admin_subject):
+                admin_deadlines, admin_subject, admin_open311):
     section.register(bp)
 
 

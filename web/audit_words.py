@@ -82,6 +82,7 @@ KEYS: dict[str, Msg] = {
     "held": msg("messages not sent"), "conversations": msg("conversation states deleted"),
     "inbound": msg("processed-message records deleted"),
     "contacts": msg("numbers and chats removed"), "hashed": msg("opt-outs kept as a hash"),
+    "client": msg("Open311 application"),
 }
 # Where a key means something else in one action: "to" is a status, or a contact point.
 KEYS_IN: dict[tuple[str, str], Msg] = {
@@ -109,6 +110,8 @@ CHANGES: dict[str, Msg] = {
     "service saved": msg("saved a service"),
     "service activated": msg("activated a service"),
     "service deactivated": msg("deactivated a service"),
+    "open311 key issued": msg("issued an Open311 key"),
+    "open311 key revoked": msg("revoked an Open311 key"),
 }
 IMPORTS: dict[str, Msg] = {"schools": msg("Schools"), "teachers": msg("Teachers"),
                            "contact-points": msg("Contact points"), "services": msg("Services")}

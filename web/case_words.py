@@ -14,6 +14,7 @@ CHANNELS: dict[str, Msg] = {
     "telegram": msg("on Telegram"),
     "whatsapp": msg("on WhatsApp"),
     "cli": msg("from the command line"),
+    "open311": msg("through the Open311 interface"),
 }
 
 # Where each contact point alerted stands (ReportRoute.state).

@@ -26,6 +26,7 @@ The data each kind keeps (ReportEvent.data):
 - message_skipped: {purpose, message, why (alerts/skips.py), channel, point, status?,
   escalated?}
 - reassigned: {to: {role, point, name}, moved, text?}
+- open311: {client (the application's name), client_id, media_url?}
 - identity_removed: {why: retention | request, reporter (the reporter was removed),
   followers (how many who had joined were removed)}
 - published: {text (the description as published)} · unpublished: {}
@@ -273,6 +274,14 @@ def say_identity_removed(told: Told) -> Said:
                             "the retention period requires")))
 
 
+def say_open311(told: Told) -> Said:
+    """Say which Open311 application sent the report, and the photo address it gave."""
+    url = told.data.get("media_url")
+    lines = (msg("Photo given by the application: {url}", url=Verbatim(str(url))),) \
+        if url else ()
+    return Said(fill(told, KINDS["open311"]).sentence, lines)
+
+
 # One line per kind of event. The sentence alone says a kind with plain facts; `say` picks
 # among sentences for the kinds whose words depend on their data.
 KINDS: dict[str, Kind] = {
@@ -297,6 +306,8 @@ KINDS: dict[str, Kind] = {
     "referral_done": Kind(msg("{who} has given the help the case was referred for"),
                           say_referral),
     "referral_revoked": Kind(msg("{who} withdrew the referral to {service}"), say_referral),
+    "open311": Kind(msg("{who} received the report from the application “{client}” through "
+                        "the Open311 interface"), say_open311),
     "identity_removed": Kind(msg("{who} removed the reporter's number and conversation, as the "
                                  "retention period requires"), say_identity_removed),
     "published": Kind(msg("{who} published a description of the hazard on the public page")),

@@ -7,7 +7,8 @@ import importlib
 import click
 
 MODULES = ("db", "web", "run", "seed", "imports", "chat", "reports", "worker",
-           "contact_points", "bot", "users", "report_period", "retention", "subject")
+           "contact_points", "bot", "users", "report_period", "retention", "subject",
+           "open311")
 
 
 def register(group: click.Group) -> None:
