@@ -61,6 +61,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
         attachments,
         audit_log,
         auth,
+        campaigns,
         i18n,
         referrals,
         reports,
@@ -85,6 +86,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
     attachments.init_app(app)
     stats.init_app(app)
     admin.init_app(app)
+    campaigns.init_app(app)
     simulator.init_app(app)
     audit_log.init_app(app)
     security.init_app(app)

@@ -51,6 +51,7 @@ ACTIONS: dict[str, Msg] = {
     "retention": msg("removed reporters' identities past the retention period"),
     "subject_export": msg("exported everything held about a person"),
     "subject_erase": msg("removed a person's identity at their request"),
+    "campaign": msg("worked on an awareness campaign"),
 }
 KEYS: dict[str, Msg] = {
     "filters": msg("filters"), "to": msg("until"), "from": msg("from"), "reason": msg("reason"),
@@ -80,6 +81,9 @@ KEYS: dict[str, Msg] = {
     "held": msg("messages not sent"), "conversations": msg("conversation states deleted"),
     "inbound": msg("processed-message records deleted"),
     "contacts": msg("numbers and chats removed"), "hashed": msg("opt-outs kept as a hash"),
+    # Awareness campaigns (web/campaigns.py).
+    "campaign": msg("campaign"), "title": msg("title"), "municipalities": msg("municipalities"),
+    "scheduled_at": msg("scheduled for"), "skipped": msg("messages skipped"),
 }
 # Where a key means something else in one action: "to" is a status, or a contact point.
 KEYS_IN: dict[tuple[str, str], Msg] = {
@@ -107,6 +111,9 @@ CHANGES: dict[str, Msg] = {
     "service saved": msg("saved a service"),
     "service activated": msg("activated a service"),
     "service deactivated": msg("deactivated a service"),
+    "campaign saved": msg("saved an awareness campaign"),
+    "campaign scheduled": msg("scheduled an awareness campaign"),
+    "campaign cancelled": msg("cancelled an awareness campaign"),
 }
 IMPORTS: dict[str, Msg] = {"schools": msg("Schools"), "teachers": msg("Teachers"),
                            "contact-points": msg("Contact points"), "services": msg("Services")}
