@@ -28,7 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The repository instead of bench/ itself, whose telegram.py would hide the library's.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
@@ -165,12 +166,13 @@ def figures(telegram: FakeTelegram, twilio: FakeTwilio, telegram_from: int, twil
     per_chat: dict[str, list[float]] = defaultdict(list)
     overall: list[float] = []
     for (method, params), at in calls:
-        if method != "sendMessage" or at - started > WINDOW:
+        if method != "sendMessage":
             continue
         chat = str(params.get("chat_id"))
-        first.setdefault(chat, at)
-        per_chat[chat].append(at)
-        overall.append(at)
+        first.setdefault(chat, at)  # an alert committed near the window's end counts too
+        if at - started <= WINDOW:
+            per_chat[chat].append(at)
+            overall.append(at)
     sms = [r.at for r in twilio.seen[twilio_from:] if r.at - started <= WINDOW]
     latencies = [first[chat] - at for chat, at in committed.items() if chat in first]
     bulk_chats = [times for chat, times in per_chat.items() if chat not in committed]
@@ -180,7 +182,9 @@ def figures(telegram: FakeTelegram, twilio: FakeTwilio, telegram_from: int, twil
             "tg_calls": len(overall), "tg_bulk": sum(len(t) for t in bulk_chats),
             "tg_max": most_in_a_second(overall),
             "tg_chat_max": max((most_in_a_second(t) for t in per_chat.values()), default=0),
-            "sms_calls": len(sms), "sms_max": most_in_a_second(sms), "sms_rate": sms_rate}
+            "sms_calls": len(sms), "sms_max": most_in_a_second(sms), "sms_rate": sms_rate,
+            "sms_steady": most_in_a_second([at for at in sms if at - min(sms) >= 2.0])
+            if sms else 0}
 
 
 def main() -> None:
@@ -196,10 +200,10 @@ def main() -> None:
               f"first {WINDOW:.0f} s of sending, one worker")
         print("| database   | alerts | p50 ms | p99 ms | ≤ 1 s | written | bulk sent | "
               "TG calls | TG most/s (≤ 30) | TG one chat most/s (≤ 1) | SMS calls | "
-              "SMS most/s (≤ rate) |")
+              "SMS most/s | SMS most/s after the first 2 s (≤ rate) |")
         print("|------------|--------|--------|--------|-------|---------|-----------|"
               "----------|------------------|--------------------------|-----------|"
-              "---------------------|")
+              "------------|-----------------------------------------|")
         with tempfile.TemporaryDirectory() as folder, fake_telegram() as telegram, \
                 running_fake() as twilio:
             for name, url in (("SQLite", f"sqlite:///{folder}/bench.sqlite3"),
@@ -211,8 +215,11 @@ def main() -> None:
                       f"{got['p50']:>6.0f} | {got['p99']:>6.0f} | {verdict:<5} | "
                       f"{got['written']:>7,} | {got['sent']:>9,} | {got['tg_calls']:>8,} | "
                       f"{got['tg_max']:>16} | {got['tg_chat_max']:>24} | "
-                      f"{got['sms_calls']:>9,} | {got['sms_max']:>11} (≤ "
-                      f"{got['sms_rate']:.0f}) |", flush=True)
+                      f"{got['sms_calls']:>9,} | {got['sms_max']:>10} | "
+                      f"{got['sms_steady']:>32} (≤ {got['sms_rate']:.0f}) |", flush=True)
+        print("SMS_RATE_PER_SECOND allows a burst of one second's worth after a quiet spell "
+              "(sms/sender.py), so the first second may hold up to twice the rate; after it "
+              "the number sends at its rate.")
     finally:
         if cluster is not None:
             cluster.stop()

@@ -267,3 +267,56 @@ def test_a_text_too_long_for_two_sms_cannot_be_scheduled(auth: AuthActions, demo
     auth.post(f"/campaigns/{campaign_id}/schedule", {"when": ""},
               page=f"/campaigns/{campaign_id}")
     assert status_of(demo_db, campaign_id) == "draft"
+
+
+def test_bulk_sms_take_the_numbers_rate_without_its_burst(twilio: FakeTwilio) -> None:
+    """An alert may use the number's burst; a campaign message only ever its steady rate."""
+    from alerts.senders import OutgoingMessage
+    from sms.sender import TwilioSender
+
+    settings = Settings(twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+                        twilio_from=FROM, twilio_api_base=twilio.base, sms_rate_per_second=10)
+    sender = TwilioSender(settings)
+
+    def message(purpose: str) -> OutgoingMessage:
+        """Return a message of a purpose to one number."""
+        return OutgoingMessage(outbox_id=1, purpose=purpose, channel="sms",
+                               address="+38344600001", language="sq", text="x")
+
+    [alert] = sender.limits(message("alert"))
+    [bulk] = sender.limits(message("campaign"))
+    assert alert.key == bulk.key and alert.rate.per_second == bulk.rate.per_second == 10
+    assert alert.rate.tolerance > 0 and bulk.rate.tolerance == 0
+
+
+def test_an_alert_filed_during_a_bulk_batch_is_taken_next(db: Database) -> None:
+    """The worker is half-way through ten bulk messages when an alert arrives: it goes next."""
+    from alerts.clock import DatabaseClock
+    from alerts.dispatcher import Dispatcher
+    from tests.fake_senders import FakeSender
+
+    now = datetime.now(UTC)
+
+    def row(purpose: str, n: int) -> dict[str, object]:
+        """Return an outbox row of a purpose, its text in the payload."""
+        return {"purpose": purpose, "channel": "log", "address": f"{purpose}-{n}",
+                "language": "sq", "payload": {"text": f"{purpose} {n}"}, "status": "pending",
+                "attempts": 0, "due_at": now, "created_at": now, "last_error": ""}
+
+    with db.transaction() as session:
+        session.execute(insert(OutboxMessage), [row("campaign", n) for n in range(10)])
+
+    def file_alert(message: object) -> None:
+        """Commit an alert while the first bulk message is being sent."""
+        if not sender.calls:
+            with db.transaction() as session:
+                session.execute(insert(OutboxMessage), [row("alert", 0)])
+
+    sender = FakeSender(on_call=file_alert)
+    dispatcher = Dispatcher(db, {"log": sender}, DatabaseClock(db))
+    assert dispatcher.run_once() == 10
+    assert [m.purpose for m in sender.calls] == ["campaign"]
+    dispatcher.run_once()
+    assert [m.purpose for m in sender.calls][:2] == ["campaign", "alert"]
+    dispatcher.drain()
+    assert len(sender.sent) == 11

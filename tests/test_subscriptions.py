@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from locales import Catalogs
 from models import Contact, Municipality, Subscription
 from models.db import Database
 from tests.dialog import Chat, rows
+from tests.fake_telegram import FakeTelegram
 from tests.human_answers import SUBSCRIBE_PLACE
 from tests.test_dialogs import DANGER, MENU
+from tests.test_telegram import Updates, play_webhook
 
 WHERE = ("Sinjalizo can send you, now and then, a short message from your municipality on "
          "keeping children safe. For which municipality would you like them? Write the "
@@ -142,3 +146,36 @@ def test_places_as_people_write_them(chat: Callable[..., Chat], demo_db: Databas
         address = f"+3834477{number:04d}"
         chat("sms", address).replay(rows(("abonohu", WHERE), (said, SUBSCRIBED)))
         assert subscriptions(demo_db, "sms", address) == [(town, "sq")], said
+
+
+def test_erasure_ends_the_subscription_and_retention_keeps_a_subscriber(
+        chat: Callable[..., Chat], demo_db: Database) -> None:
+    """A subscriber is kept while subscribed; erasing their number removes it, export lists it."""
+    from datetime import timedelta
+
+    from service.retention import retain
+    from service.subject import erase, parse_subject
+    from service.subject_export import export
+    from tests.dialog import START
+
+    chat("sms", "+38344777100").replay(rows(("abonohu", WHERE), ("Drenas", SUBSCRIBED)))
+    later = START + timedelta(days=400)
+    with demo_db.transaction() as session:
+        retain(session, later, 180)
+    assert subscriptions(demo_db, "sms", "+38344777100") == [("Drenas", "sq")]
+    with demo_db.transaction() as session:
+        held = export(session, parse_subject("+38344777100"), later)
+        assert [s["municipality"] for s in held["subscriptions"]] == ["Drenas"]
+        erase(session, parse_subject("+38344777100"), later, "test")
+    assert subscriptions(demo_db, "sms", "+38344777100") == []
+
+
+def test_over_the_telegram_webhook(tg: FlaskClient, fake: FakeTelegram, catalogs: Catalogs,
+                                   demo_db: Database) -> None:
+    """The menu's button, a pin, then /stop: through the bot's own webhook, as Telegram sends."""
+    play_webhook(tg, fake, catalogs, rows(
+        ("/start", MENU), ("[subscribe]", WHERE_PIN),
+        ("/location 42.7466 20.7891", "Skënderaj"), ("[yes]", SUBSCRIBED),
+        ("ÇK", STOPPED),
+    ), Updates(5550801, first_id=80100))
+    assert subscriptions(demo_db, "telegram", "5550801") == []
