@@ -217,9 +217,9 @@ def main() -> None:
                       f"{got['tg_max']:>16} | {got['tg_chat_max']:>24} | "
                       f"{got['sms_calls']:>9,} | {got['sms_max']:>10} | "
                       f"{got['sms_steady']:>32} (≤ {got['sms_rate']:.0f}) |", flush=True)
-        print("SMS_RATE_PER_SECOND allows a burst of one second's worth after a quiet spell "
-              "(sms/sender.py), so the first second may hold up to twice the rate; after it "
-              "the number sends at its rate.")
+        print("Bulk SMS take the number's bucket without the burst alerts may use "
+              "(sms/sender.py): the takes are 1/SMS_RATE_PER_SECOND apart, and the varying "
+              "latency of each HTTP call can put one more arrival inside a second at the fake.")
     finally:
         if cluster is not None:
             cluster.stop()
