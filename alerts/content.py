@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alerts.campaigns import prepare_campaign
 from alerts.dispatcher import Skip
 from alerts.escalation import DEACTIVATED, escalate_row
 from alerts.places import place_lines
@@ -37,6 +38,7 @@ from handlers.i18n import Msg, PlaceName, Verbatim, msg
 from locales import Catalogs
 from models import Contact, ContactPoint, OutboxMessage, Report, ReportEvent
 from models.base import utcnow
+from models.campaigns import CAMPAIGN
 from models.optout import is_opted_out
 from sinjalizo.settings import Settings
 
@@ -66,6 +68,8 @@ WHY_ESCALATED: dict[str, Msg] = {
 def prepare(session: Session, row: OutboxMessage, catalogs: Catalogs,
             settings: Settings) -> str | Skip:
     """Render an outbox row's text in its language, or say why it must not be sent."""
+    if row.purpose == CAMPAIGN:
+        return prepare_campaign(session, row)
     payload = row.payload
     if not isinstance(payload, dict) or not isinstance(payload.get("reference"), str):
         return _skip(session, row, Problem("malformed", "malformed payload"))

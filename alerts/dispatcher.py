@@ -9,7 +9,8 @@ this worker still holds the lease, so a slow worker whose lease was taken over n
 overwrites the newer owner's outcome.
 
 Rows are claimed lane by lane (alerts and escalations, then updates, then bulk sends), a few
-at a time, so a dead worker holds little and an alert never waits behind a bulk send. Before
+at a time, so a dead worker holds little and an alert never waits behind a bulk send: between
+two bulk sends of a batch, a due alert makes the worker hand the rest back and take it. Before
 each send the dispatcher takes a slot in the sender's rate buckets (alerts/limits.py, shared
 through the database by every process); a message whose bucket is full or paused for longer
 than a moment is put back, due when the bucket frees, so one throttled channel never holds
@@ -39,7 +40,7 @@ from alerts.limits import SharedLimits
 from alerts.pacing import Limit, Limiter
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, Sender, SendResult, Sent
 from models.db import UNREACHABLE, Database
-from models.messaging import DeliveryAttempt, OutboxMessage
+from models.messaging import ALERT_LANE, BULK_LANE, DeliveryAttempt, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ class Dispatcher:
         self.monotonic = monotonic
         # The rows this worker holds now, whose leases the heartbeat renews.
         self._held: set[int] = set()
+        self._bulk: set[int] = set()  # the bulk-lane rows of the last claim
         self._held_lock = threading.Lock()
 
     # -- claiming -------------------------------------------------------------------------
@@ -165,8 +167,23 @@ class Dispatcher:
         with self.db.transaction() as session:
             rows = session.execute(claim).all()
         ids = [row.id for row in sorted(rows, key=lambda r: (r.priority, r.due_at, r.id))]
+        self._bulk = {row.id for row in rows if row.priority == BULK_LANE}
         self._hold(ids)
         return ids
+
+    def alert_waiting(self, now: datetime) -> bool:
+        """Tell whether an alert or escalation is due and free (read between bulk sends)."""
+        try:
+            with self.db.session() as session:
+                return session.execute(select(OUTBOX.c.id).where(
+                    OUTBOX.c.status == "pending", OUTBOX.c.priority == ALERT_LANE,
+                    OUTBOX.c.due_at <= now,
+                    or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < now)).limit(1)
+                ).first() is not None
+        except Exception:
+            # The batch goes on as before; the next claim takes the alert lane first anyway.
+            log.exception("dispatcher %s: looking for waiting alerts failed", self.worker_id)
+            return False
 
     def renew(self) -> int:
         """Extend the leases of the rows this worker holds; return how many were renewed."""
@@ -221,7 +238,11 @@ class Dispatcher:
         started = self.monotonic()
         ids = self.claim(self.clock.now())
         for position, outbox_id in enumerate(ids):
-            if self.monotonic() - started > self.lease_seconds / 2:
+            # A bulk batch paced by its buckets takes a while: an alert filed meanwhile goes
+            # first, and the rest of the batch is handed back.
+            yields = position > 0 and outbox_id in self._bulk \
+                and self.alert_waiting(self.clock.now())
+            if yields or self.monotonic() - started > self.lease_seconds / 2:
                 # Slow sends made this batch slow: hand back the rest, for another worker
                 # (or this one's next claim, lane by lane) to take.
                 try:

@@ -117,6 +117,7 @@ def standard_worker(settings: Settings, db: Database, *,
                     senders: dict[str, Sender] | None = None, clock: Clock | None = None,
                     catalogs: Catalogs | None = None) -> Worker:
     """Build the worker with the real content, escalation on failure, and the deadline check."""
+    from alerts.campaigns import FanOut
     from alerts.content import prepare
     from alerts.deadlines import Deadlines
     from alerts.escalation import escalate_due, escalate_now
@@ -152,6 +153,8 @@ def standard_worker(settings: Settings, db: Database, *,
         SharedLimits(db).forget_idle(session)
 
     # Once a day, whichever worker gets there first: identities past the retention period.
-    ticks = (check, abandoned, fixed, idle_buckets, DailyRetention(settings.retention_days))
+    # Due awareness campaigns are written into the bulk lane, one worker per campaign.
+    ticks = (check, abandoned, fixed, idle_buckets, DailyRetention(settings.retention_days),
+             FanOut(db))
     return build_worker(settings, db, ticks=ticks, senders=senders, clock=clock,
                         prepare=render, on_permanent=escalate_now)

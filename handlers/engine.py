@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from handlers import confirm, dropout, find_help, language, menu, relay, status
+from handlers import confirm, dropout, find_help, language, menu, relay, status, subscribe
 from handlers.dropout_line import Flag, read_line
 from handlers.expiry import expire, expired
 from handlers.flow import Accept, Context, Flow, Outcome, Reject, State, Stay, Translator
@@ -266,6 +266,11 @@ def _at_step(state: State, ctx: Context, flow: Flow) -> Outcome:
     step = flow.step(state.step)
     if step is None:
         return _next(state, ctx, flow)
+    first = flow.yields(ctx) if flow.yields is not None else None
+    if first is not None and first[0] in FLOWS:
+        # A child in danger comes before anything else the person was doing.
+        started = start_flow(state, ctx, first[0])
+        return replace(started, replies=(Reply((first[1],)), *started.replies))
     if ctx.inbound.photo and step.name != "photo" and flow.step("photo") is not None:
         photos = [*state.answers.get("photo", []), ctx.inbound.photo]
         state = replace(state, answers={**state.answers, "photo": photos})
@@ -331,6 +336,13 @@ def _run_command(state: State, ctx: Context, command: Command) -> Outcome:
         return _menu(state, ctx, lead)
     if command.name == "services":
         return _find_help(state, ctx, command.argument)
+    if command.name == "subscribe":
+        if in_flow and state.flow != subscribe.NAME:
+            return _resume(state, ctx, Reply((subscribe.LATER,)))
+        return start_flow(state, ctx, subscribe.NAME)
+    if command.name == "unsubscribe":
+        # The person's conversation stays where it was; the service says the messages stopped.
+        return Outcome(state, (), (subscribe.unsubscribe(),))
     if command.name == "help":
         return _resume(state, ctx, menu.help_reply(ctx, _is_teacher(ctx)))
     if command.name == "status":

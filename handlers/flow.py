@@ -216,6 +216,10 @@ class Flow:
     abandoned: Callable[[Context, State], Finished] | None = None
     # Said once, after an answer, when `keep_if` first holds: "this will reach someone".
     reassure: Msg | None = None
+    # Another flow that must come first when a message says so (a child in danger, written
+    # in the middle of a subscription): its name and the line that says so, or None to take
+    # the message as an answer.
+    yields: Callable[[Context], tuple[str, Msg] | None] | None = None
 
     def step(self, name: str | None) -> Step | None:
         """Return the step called `name`, if the flow has one."""

@@ -7,6 +7,7 @@ from handlers.dropout import DROPOUT
 from handlers.find_help import SERVICES
 from handlers.flow import Flow
 from handlers.hazard import HAZARD
+from handlers.subscribe import SUBSCRIPTION
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (HAZARD, CHILD_AT_RISK, DROPOUT,
-                                                       SERVICES)}
+                                                       SERVICES, SUBSCRIPTION)}

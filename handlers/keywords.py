@@ -18,6 +18,12 @@ WORDS: dict[str, frozenset[str]] = {
     "back": frozenset({"prapa", "kthehu", "back", "nazad", "mbrapa"}),
     "services": frozenset({"sherbime", "sherbimet", "sherbim", "usluge", "usluga",
                            "services", "service"}),
+    # Awareness messages (handlers/subscribe.py). STOP reaches here only from Telegram: on SMS
+    # the channel takes it first, as the opt-out from every message.
+    "subscribe": frozenset({"abonohu", "abonim", "abonoj", "abonohem", "pretplata",
+                            "pretplati", "pretplatime", "subscribe"}),
+    "unsubscribe": frozenset({"ck", "cabonohu", "stop", "odjava", "odjavi",
+                              "unsubscribe"}),
 }
 LANGUAGE_WORDS: dict[str, str] = {
     "sq": "sq", "shqip": "sq", "albanian": "sq", "albanski": "sq",

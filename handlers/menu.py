@@ -34,6 +34,9 @@ MENU = (
     Choice("language", msg("Language / Gjuha / Jezik"), ("gjuha", "jezik", "language"),
            ("gjuh", "jezik", "language")),
     Choice("help", msg("Help"), ("ndihme", "pomoc", "help"), ("ndihm", "pomo", "help")),
+    Choice("subscribe", msg("Receive awareness messages"),
+           ("abonohu", "mesazhe", "mesazhe ndergjegjesuese", "pretplata", "poruke",
+            "awareness"), ("ndergjegjes", "abono", "pretplat", "awareness", "subscri")),
 )
 
 

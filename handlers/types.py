@@ -277,8 +277,6 @@ class AnswerReferral:
     reason: str = ""
 
 
-Effect = (FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport | AskReporter
-          | AnswerQuestion | Refer | AnswerReferral)
 
 
 class World(Protocol):
@@ -352,3 +350,23 @@ class World(Protocol):
     def is_service(self, channel: str, address: str) -> bool:
         """Tell whether this address is an active service's phone (it answers referrals)."""
         ...
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    """Effect: the person receives the awareness messages of a municipality, in their language.
+
+    The service answers with `subscribed_reply` (handlers/subscribe.py), saying whether the
+    subscription is new, since only it knows.
+    """
+
+    municipality_id: int
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Effect: the person receives no more awareness messages (CK), for every municipality."""
+
+
+Effect = (FileReport | SetLanguage | ChangeStatus | JoinReport | AddToReport | AskReporter
+          | AnswerQuestion | Refer | AnswerReferral | Subscribe | Unsubscribe)

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, database binding, migrations and seed data."""
 
 from models.base import Base, utcnow
+from models.campaigns import Campaign, Subscription
 from models.geo import Municipality, Settlement
 from models.linking import LinkCode
 from models.messaging import (
@@ -44,6 +45,7 @@ __all__ = [
     "OPEN_STATUSES",
     "STATUSES",
     "Attachment",
+    "Campaign",
     "Base",
     "Contact",
     "ContactPoint",
@@ -71,6 +73,7 @@ __all__ = [
     "RoutingRule",
     "School",
     "Settlement",
+    "Subscription",
     "Teacher",
     "utcnow",
 ]

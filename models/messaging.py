@@ -61,7 +61,7 @@ class ProcessedInbound(Base):
 # referrals) take the middle lane.
 ALERT_LANE, UPDATE_LANE, BULK_LANE = 0, 1, 2
 LANES = {"alert": ALERT_LANE, "escalation": ALERT_LANE, "fixed_check": BULK_LANE,
-         "bulk": BULK_LANE}
+         "bulk": BULK_LANE, "campaign": BULK_LANE}
 
 
 def lane_of(purpose: str) -> int:
@@ -106,6 +106,8 @@ class OutboxMessage(Base):
     delivery_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The awareness campaign a bulk message belongs to: cancelling skips them all at once.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
 
 
 class DeliveryAttempt(Base):

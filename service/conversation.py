@@ -27,7 +27,9 @@ from handlers.types import (
     JoinReport,
     Refer,
     Reply,
+    Subscribe,
     TeacherInfo,
+    Unsubscribe,
 )
 from models import Contact, ConversationSession, ProcessedInbound
 from models.batch import Batch
@@ -41,6 +43,7 @@ from service.places import PlaceIndex
 from service.referral_acting import act_answer, act_refer
 from service.relay import answer_question, ask_as_points
 from service.render import RenderedReply, render
+from service.subscriptions import subscribe, unsubscribe
 from service.world import DbWorld, contact_points_at
 
 SESSIONS = cast(Table, ConversationSession.__table__)
@@ -191,6 +194,10 @@ class Conversations:
             return act_refer(session, inbound, effect)
         if isinstance(effect, AnswerReferral):
             return act_answer(session, inbound, effect)
+        if isinstance(effect, Subscribe):
+            return subscribe(session, effect, contact_id, language, inbound.at)
+        if isinstance(effect, Unsubscribe):
+            return unsubscribe(session, contact_id)
         return None
 
     def _save(self, writes: Batch, session_id: int, before: State, after: State,

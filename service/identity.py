@@ -39,6 +39,7 @@ from models import (
     ReporterQuestion,
     ReportEvent,
     ReportFollower,
+    Subscription,
     Teacher,
 )
 from models.optout import HASHED_ROLE, hashed
@@ -204,6 +205,8 @@ def forget(session: Session, contact: Contact, now: datetime) -> Removed:
     removed = scrub(session, OutboxMessage.contact_id == contact.id, now)
     removed.add(forget_address(session, contact.channel, contact.address))
     removed.contacts = 1
+    # Awareness messages stop with the identity: nothing may be sent to a removed address.
+    session.execute(delete(Subscription).where(Subscription.contact_id == contact.id))
     digest = hashed(contact.channel, contact.address)
     if contact.opted_out and session.scalar(select(Contact.id).where(
             Contact.channel == contact.channel, Contact.address == digest)) is None:

@@ -29,6 +29,7 @@ from models import (
     Report,
     ReporterQuestion,
     ReportFollower,
+    Subscription,
 )
 from models.optout import HASHED_ROLE
 from service.identity import (
@@ -88,6 +89,8 @@ def silent_contacts(session: Session, cutoff: datetime, after: int) -> list[Cont
             ~exists(select(Report.id).where(Report.reporter_contact_id == Contact.id)),
             ~exists(select(ReportFollower.id).where(ReportFollower.contact_id == Contact.id)),
             ~exists(select(ReporterQuestion.id).where(ReporterQuestion.contact_id == Contact.id)),
+            # A subscriber asked to be written to: kept while subscribed (CK ends it).
+            ~exists(select(Subscription.id).where(Subscription.contact_id == Contact.id)),
             ~spoke_since)
         .order_by(Contact.id).limit(BATCH).with_for_update(skip_locked=True, of=Contact)))
 

@@ -1,6 +1,7 @@
 """Everything held about one address, as JSON-ready data: the export of a person's data.
 
-Only what is theirs: their contacts, opt-outs (also one kept as a hash), the reports they
+Only what is theirs: their contacts, opt-outs (also one kept as a hash), the municipalities
+whose awareness messages they receive, the reports they
 filed with their own words, the reports they joined without the filer's words, the messages
 sent to them and received from them, the questions relayed to them, their conversation
 state, and any staff registration of the address.
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session
 from models import (
     Contact,
     ConversationSession,
+    Municipality,
     OutboxMessage,
     ProcessedInbound,
     Report,
     ReporterQuestion,
     ReportFollower,
+    Subscription,
 )
 from models.optout import HASHED_ROLE, hashed
 from service.identity import contacts_at
@@ -45,6 +48,12 @@ def export(session: Session, subject: Subject, now: datetime) -> dict[str, Any]:
                       "first_seen": _when(c.created_at), "last_seen": _when(c.last_seen_at),
                       "opted_out": c.opted_out} for c in contacts],
         "opt_outs": _opt_outs(session, subject, contacts),
+        "subscriptions": [
+            {"municipality": town, "language": language, "since": _when(since)}
+            for town, language, since in session.execute(
+                select(Municipality.name_sq, Subscription.language, Subscription.created_at)
+                .join(Municipality, Municipality.id == Subscription.municipality_id)
+                .where(Subscription.contact_id.in_(ids)).order_by(Subscription.id))],
         "reports_filed": [_filed(r) for r in session.scalars(
             select(Report).where(Report.reporter_contact_id.in_(ids)).order_by(Report.id))],
         "reports_joined": _joined(session, ids),

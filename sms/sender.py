@@ -22,6 +22,7 @@ from twilio.rest import Client
 from alerts.pacing import Limit, Rate
 from alerts.senders import OutgoingMessage, Permanent, RetryLater, SendResult, Sent
 from models.db import Database
+from models.messaging import BULK_LANE, lane_of
 from sinjalizo.settings import Settings
 from sms.gsm import transliterate
 from sms.optout import mark_opted_out
@@ -111,11 +112,13 @@ class TwilioSender:
         # A burst of up to a second's worth, then the rate: as the provider account allows.
         self._limits = [Limit(self.key, Rate(rate, burst=max(1, int(rate))))] if rate > 0 \
             else []
+        # Bulk messages (campaigns) take the same bucket without the burst: they never run
+        # ahead of the rate, and leave the burst to alerts.
+        self._bulk_limits = [Limit(self.key, Rate(rate))] if rate > 0 else []
 
     def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
         """Return the sending number's bucket (none when SMS_RATE_PER_SECOND is 0)."""
-        del message
-        return self._limits
+        return self._bulk_limits if lane_of(message.purpose) == BULK_LANE else self._limits
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Hand one SMS to Twilio and translate the answer into a dispatcher outcome."""

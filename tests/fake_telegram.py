@@ -35,6 +35,8 @@ class FakeTelegram:
     base_url: str = ""
     # retry_after values: each answers the next message sent with a 429 (flood control).
     floods: list[int] = field(default_factory=list)
+    # When each recorded call arrived (epoch seconds), beside `calls`: rates are measured.
+    times: list[float] = field(default_factory=list)
 
     def flood(self, method: str) -> int | None:
         """Return the retry_after of a 429 for this call, if one is scripted."""
@@ -83,6 +85,7 @@ class FakeTelegram:
             return self._get_updates(params)
         with self.lock:
             self.calls.append((method, params))
+            self.times.append(time.time())
             self.lock.notify_all()
         if method == "getMe":
             return BOT_USER

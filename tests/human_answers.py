@@ -107,6 +107,20 @@ MENU = [
     ("femije ne rrezik", "child_at_risk"), ("fëmijë", "child_at_risk"),
     ("dua te raportoj nje femije", "child_at_risk"), ("dete", "child_at_risk"),
     ("nje vajze e vogel lyp", "child_at_risk"),
+    # Awareness messages: the keyword as typed, the menu entry's number and words for it.
+    ("ABONOHU", "subscribe"), ("abonohu", "subscribe"), ("Abonohu", "subscribe"),
+    ("abonohu!", "subscribe"), ("abonim", "subscribe"), ("PRETPLATA", "subscribe"),
+    ("pretplata", "subscribe"), ("subscribe", "subscribe"), ("7", "subscribe"),
+    ("mesazhe", "subscribe"), ("dua mesazhe ndergjegjesuese", "subscribe"),
+    ("poruke", "subscribe"),
+]
+# Where the awareness messages should come from, as people write it (subscribe.place):
+# the municipality found at once (by name, alias, without diacritics).
+SUBSCRIBE_PLACE = [
+    ("Skenderaj", "Skënderaj"), ("skenderaj", "Skënderaj"), ("SKENDERAJ", "Skënderaj"),
+    ("Skënderaj", "Skënderaj"), ("Srbica", "Skënderaj"), ("Gllogoc", "Drenas"),
+    ("drenas", "Drenas"), ("Prizren", "Prizren"), ("prishtine", "Prishtinë"),
+    ("Prishtina", "Prishtinë"),
 ]
 LANGUAGE = [
     ("1", "sq"), ("2", "sr"), ("3", "en"), ("shqip", "sq"), ("Shqip", "sq"), ("srpski", "sr"),

@@ -63,6 +63,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
         attachments,
         audit_log,
         auth,
+        campaigns,
         i18n,
         public,
         publish,
@@ -91,6 +92,7 @@ def _init_dashboard(app: Flask, settings: Settings) -> None:
     public.init_app(app)
     stats.init_app(app)
     admin.init_app(app)
+    campaigns.init_app(app)
     simulator.init_app(app)
     audit_log.init_app(app)
     security.init_app(app)

@@ -53,6 +53,7 @@ ACTIONS: dict[str, Msg] = {
     "subject_erase": msg("removed a person's identity at their request"),
     "publish": msg("published a hazard's description or photo on the public page"),
     "withdraw": msg("withdrew a hazard's description or photo from the public page"),
+    "campaign": msg("worked on an awareness campaign"),
 }
 KEYS: dict[str, Msg] = {
     "filters": msg("filters"), "to": msg("until"), "from": msg("from"), "reason": msg("reason"),
@@ -83,6 +84,9 @@ KEYS: dict[str, Msg] = {
     "inbound": msg("processed-message records deleted"),
     "contacts": msg("numbers and chats removed"), "hashed": msg("opt-outs kept as a hash"),
     "client": msg("Open311 application"),
+    # Awareness campaigns (web/campaigns.py).
+    "campaign": msg("campaign"), "title": msg("title"), "municipalities": msg("municipalities"),
+    "scheduled_at": msg("scheduled for"), "skipped": msg("messages skipped"),
 }
 # Where a key means something else in one action: "to" is a status, or a contact point.
 KEYS_IN: dict[tuple[str, str], Msg] = {
@@ -112,6 +116,9 @@ CHANGES: dict[str, Msg] = {
     "service deactivated": msg("deactivated a service"),
     "open311 key issued": msg("issued an Open311 key"),
     "open311 key revoked": msg("revoked an Open311 key"),
+    "campaign saved": msg("saved an awareness campaign"),
+    "campaign scheduled": msg("scheduled an awareness campaign"),
+    "campaign cancelled": msg("cancelled an awareness campaign"),
 }
 IMPORTS: dict[str, Msg] = {"schools": msg("Schools"), "teachers": msg("Teachers"),
                            "contact-points": msg("Contact points"), "services": msg("Services")}
