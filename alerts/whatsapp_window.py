@@ -33,6 +33,10 @@ CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 TEMPLATE_KEY = "whatsapp_template"  # {"content_sid": "HX…", "variables": {"1": …, "2": …}}
 SUMMARY_LIMIT = 300  # characters of the one-line summary a template carries
+# A campaign's template carries its whole text (two SMS segments at most, 306 characters,
+# or 1,000 on Telegram), within the 1,024 characters WhatsApp allows a template body.
+WHOLE_TEXT_LIMIT = 1000
+WHOLE_TEXT = frozenset({"campaign"})  # purposes whose "2" is the text itself, not a summary
 HELD = "no_whatsapp_template"  # the timeline's reason (alerts/skips.py)
 OUTSIDE_WINDOW = "63016"  # Twilio's error for free text sent outside the window
 # Which template goes outside the window, by outbox purpose; the setting read is
@@ -80,9 +84,10 @@ def summary(text: str, limit: int = SUMMARY_LIMIT) -> str:
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
-def template_variables(reference: str, text: str) -> dict[str, str]:
+def template_variables(reference: str, text: str, purpose: str = "") -> dict[str, str]:
     """Return a template's variables: "1" the reference, "2" a one-line summary."""
-    return {"1": reference or "-", "2": summary(text) or "-"}
+    limit = WHOLE_TEXT_LIMIT if purpose in WHOLE_TEXT else SUMMARY_LIMIT
+    return {"1": reference or "-", "2": summary(text, limit) or "-"}
 
 
 def windowed(prepare: Prepare, settings: Settings, clock: Clock) -> Prepare:
@@ -111,7 +116,7 @@ def choose(session: Session, row: OutboxMessage, text: str, settings: Settings,
     if not sid:
         return hold(session, row, now)
     payload[TEMPLATE_KEY] = {"content_sid": sid, "variables": template_variables(
-        str(payload.get("reference") or ""), text)}
+        str(payload.get("reference") or ""), text, row.purpose)}
     row.payload = payload
     return text
 

@@ -69,10 +69,20 @@ def public_condition(now: datetime, resolved_days: int = 30) -> ColumnElement[bo
 
 def public_hazards(session: Session, *, language: str, municipality_id: int | None = None,
                    category: str | None = None, since: datetime | None = None,
-                   until: datetime | None = None, limit: int = 1000,
+                   until: datetime | None = None, open: bool | None = None,
+                   references: Sequence[str] | None = None, limit: int = 1000,
                    resolved_days: int = 30, now: datetime | None = None,
                    ) -> list[PublicHazard]:
-    """Return the public hazards, newest first, filtered as asked (at most 1,000)."""
+    """Return the public hazards, newest first, filtered as asked (at most 1,000).
+
+    `open` keeps only open hazards (True) or only resolved or closed ones (False);
+    `references` keeps only those references, in any case. Both apply before the limit.
+
+    :raise ValueError: when more than 1,000 references are asked for.
+    """
+    wanted = None if references is None else _references(references)
+    if wanted == []:
+        return []  # nothing asked for: no query
     query = _select(now or utcnow(), resolved_days)
     if municipality_id is not None:
         query = query.where(Report.municipality_id == municipality_id)
@@ -82,9 +92,20 @@ def public_hazards(session: Session, *, language: str, municipality_id: int | No
         query = query.where(Report.created_at >= since)
     if until is not None:
         query = query.where(Report.created_at < until)
+    if open is not None:
+        query = query.where(Report.status.in_(OPEN_STATUSES if open else FINISHED))
+    if wanted is not None:
+        query = query.where(Report.reference.in_(wanted))
     query = query.order_by(Report.created_at.desc(), Report.id.desc())
     rows = session.execute(query.limit(max(0, min(limit, MAX_LIMIT)))).all()
     return _project(session, rows, language)
+
+
+def _references(references: Sequence[str]) -> list[str]:
+    """Return the references as stored (upper case), each once; refuse more than 1,000."""
+    if len(references) > MAX_LIMIT:
+        raise ValueError(f"at most {MAX_LIMIT} references at once")
+    return list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
 
 
 def public_hazard(session: Session, reference: str, *, language: str,

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from werkzeug.test import TestResponse
 
 from handlers.categories import HAZARDS
@@ -309,15 +309,15 @@ def test_the_90_day_window(api: FlaskClient, demo_db: Database, fmt: str) -> Non
     listed(too_long, fmt, ERROR)
     for bad in ({"start_date": "yesterday"}, {"end_date": "2026-13-45"}, {"status": "x"},
                 {"service_code": "violence"},
-                {"service_request_id": ",".join(f"R-{n}" for n in range(51))}):
+                {"service_request_id": ",".join(f"R-{n}" for n in range(1001))}):
         response = api.get(f"/open311/v2/requests.{fmt}", query_string=bad)
         assert response.status_code == 400
         listed(response, fmt, ERROR)
 
 
-def test_at_most_1000_requests(api: FlaskClient, demo_db: Database) -> None:
-    """1,005 public hazards in the window: the newest 1,000 are answered."""
-    with demo_db.transaction() as session:
+def _many_open(db: Database, count: int) -> None:
+    """Store `count` open public hazards in Drenas, filed a minute apart from now back."""
+    with db.transaction() as session:
         drenas = session.scalars(select(Municipality).where(
             Municipality.name_sq == "Drenas")).one()
         session.execute(Report.__table__.insert(), [  # type: ignore[attr-defined]
@@ -327,12 +327,55 @@ def test_at_most_1000_requests(api: FlaskClient, demo_db: Database) -> None:
              "details": {}, "anonymous": True, "callback_consent": False, "unrouted": False,
              "simulated": False, "incomplete": False, "confirmations": 0, "me_too": 0,
              "created_at": NOW - timedelta(minutes=n), "updated_at": NOW}
-            for n in range(1005)])
+            for n in range(count)])
+
+
+def test_at_most_1000_requests(api: FlaskClient, demo_db: Database) -> None:
+    """1,005 public hazards in the window: the newest 1,000 are answered."""
+    _many_open(demo_db, 1005)
     for fmt in FORMATS:
         found = listed(api.get(f"/open311/v2/requests.{fmt}"), fmt, REQUEST)
         assert len(found) == 1000
         assert found[0]["service_request_id"] == "R-M00000"
         assert found[-1]["service_request_id"] == "R-M00999"
+
+
+def test_status_filters_before_the_1000_row_cut(api: FlaskClient, demo_db: Database) -> None:
+    """1,001 newer open hazards do not hide an older closed one from status=closed."""
+    _many_open(demo_db, 1001)
+    seeded = seed_public(demo_db)  # its resolved hazard was filed 9 days ago: the oldest
+    for fmt in FORMATS:
+        closed = listed(api.get(f"/open311/v2/requests.{fmt}?status=closed"), fmt, REQUEST)
+        assert [r["service_request_id"] for r in closed] == [seeded.resolved]
+        opened = listed(api.get(f"/open311/v2/requests.{fmt}?status=open"), fmt, REQUEST)
+        assert len(opened) == 1000 and {r["status"] for r in opened} == {"open"}
+
+
+def test_a_long_id_list_is_one_query(api: FlaskClient, demo_db: Database) -> None:
+    """Up to 1,000 ids, in any case, answered in the order asked with one query; 1,001 is 400."""
+    _many_open(demo_db, 1000)
+    asked = [f"r-m{n:05d}" for n in range(999, -1, -1)]
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        """Note each statement the database is sent."""
+        statements.append(args[2])
+
+    assert demo_db.engine is not None
+    event.listen(demo_db.engine, "before_cursor_execute", seen)
+    try:
+        for fmt in FORMATS:
+            statements.clear()
+            found = listed(api.get(f"/open311/v2/requests.{fmt}",
+                                   query_string={"service_request_id": ",".join(asked)}),
+                           fmt, REQUEST)
+            assert [r["service_request_id"] for r in found] == [a.upper() for a in asked]
+            assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 2
+    finally:
+        event.remove(demo_db.engine, "before_cursor_execute", seen)
+    too_many = api.get("/open311/v2/requests.json",
+                       query_string={"service_request_id": ",".join([*asked, "R-X"])})
+    assert too_many.status_code == 400
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, select
 
 from models import Municipality
@@ -68,3 +69,24 @@ def test_filters_and_a_single_query(geo_db: Database) -> None:
         assert len(public_hazards(session, language="sq", limit=1)) == 1
         assert public_hazards(session, language="sq", resolved_days=5)[-1].reference == (
             seeded.plain)
+
+
+def test_open_and_references_filter_inside_the_query(geo_db: Database) -> None:
+    """Open or finished only, and a list of references in any case, narrow before the limit."""
+    seeded = seed_public(geo_db)
+    statements: list[str] = []
+    with geo_db.session() as session:
+        event.listen(session.bind, "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        assert [h.reference for h in public_hazards(session, language="sq", open=True)] == [
+            seeded.approved, seeded.plain]
+        finished = public_hazards(session, language="sq", open=False, limit=1)
+        assert [h.reference for h in finished] == [seeded.resolved]
+        asked = [seeded.resolved.lower(), f" {seeded.approved} ", seeded.child, seeded.stale,
+                 seeded.approved, "NOSUCH"]
+        found = public_hazards(session, language="sq", references=asked)
+        assert [h.reference for h in found] == [seeded.approved, seeded.resolved]
+        assert public_hazards(session, language="sq", references=[]) == []
+        assert len(statements) == 6, "one query and one for photos each; none for no rows"
+        with pytest.raises(ValueError):
+            public_hazards(session, language="sq", references=["R-1"] * 1001)

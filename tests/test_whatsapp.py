@@ -150,6 +150,31 @@ def test_the_photo_is_fetched_from_twilio_with_the_credentials(
     assert wa_app.test_client().get(url).status_code != HTTPStatus.OK
 
 
+def test_a_published_whatsapp_photo_is_public_and_in_open311(
+        wa: WhatsAppActions, wa_app: Flask, demo_db: Database, twilio: FakeTwilio) -> None:
+    """Once staff publish it, the WhatsApp photo is served on /hazards and is Open311's media."""
+    wa.replay(HAZARD_BY_WHATSAPP, PHONE)
+    report = only_report(demo_db)
+    with demo_db.session() as session:
+        photo_id = session.scalar(select(Attachment.id))
+    public = wa_app.test_client()
+    url = f"/hazards/{report.reference}/photos/{photo_id}"
+    assert public.get(url).status_code == HTTPStatus.NOT_FOUND, "not published yet"
+    auth = AuthActions(wa_app.test_client())
+    auth.login()
+    case = f"/reports/{report.reference}"
+    auth.post(f"{case}/public/photos/{photo_id}", {"publish": "1"}, page=case)
+    assert url in public.get("/hazards").get_data(as_text=True)
+    served = public.get(url)
+    assert served.status_code == HTTPStatus.OK
+    assert served.data == JPEG and served.mimetype == "image/jpeg"
+    assert "public" in served.headers["Cache-Control"]
+    assert [status for _, status in twilio.media_fetches] == [307, 200]
+    [listed] = public.get(f"/open311/v2/requests/{report.reference}.json").get_json()
+    assert listed["media_url"] == PUBLIC + url
+    assert public.get(listed["media_url"].removeprefix(PUBLIC)).data == JPEG
+
+
 def test_a_child_at_risk_over_whatsapp(wa: WhatsAppActions, demo_db: Database) -> None:
     """A child in danger is filed as urgent at once, and each answer adds to it."""
     wa.replay(CHILD_BY_WHATSAPP, "+38349555010")

@@ -180,6 +180,10 @@ def test_a_campaign_message_outside_the_window_without_template_is_skipped(
         chosen = choose(session, row, "Fushatë", settings.with_overrides(
             twilio_whatsapp_template_campaign="HXc"), START)
         assert chosen == "Fushatë" and row.payload["whatsapp_template"]["content_sid"] == "HXc"
+        whole = "Kujdes pusetat e hapura pranë shkollës. " * 8  # two SMS segments' worth
+        choose(session, row, whole, settings.with_overrides(
+            twilio_whatsapp_template_campaign="HXc"), START)
+        assert row.payload["whatsapp_template"]["variables"]["2"] == whole.strip(), "not cut"
 
 
 def test_the_window_and_the_template_table() -> None:

@@ -68,6 +68,15 @@ def fetch_whatsapp_media(url: str) -> tuple[bytes, str]:
         abort(HTTPStatus.BAD_GATEWAY, str(error))
 
 
+def fetch_attachment(channel: str, file_id: str) -> tuple[bytes, str]:
+    """Return a stored photo's bytes and content type from the channel that holds it; 404 else."""
+    if channel == "whatsapp":
+        return fetch_whatsapp_media(file_id)
+    if channel == "telegram":
+        return fetch_telegram_file(file_id)
+    abort(HTTPStatus.NOT_FOUND)
+
+
 @bp.get("/reports/<reference>/attachments/<int:attachment_id>")
 @login_required
 def attachment(reference: str, attachment_id: int) -> Response:
@@ -84,10 +93,7 @@ def attachment(reference: str, attachment_id: int) -> Response:
     if simulated:
         # The simulator's photo exists nowhere; a drawing stands in for it.
         return current_app.send_static_file("simulated-photo.svg")
-    if channel == "whatsapp":
-        content, kind = fetch_whatsapp_media(file_id)
-    else:
-        content, kind = fetch_telegram_file(file_id)
+    content, kind = fetch_attachment(channel, file_id)
     return Response(content, mimetype=kind, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 

@@ -26,7 +26,7 @@ from web.open311_services import CODES, language_of
 
 WINDOW = timedelta(days=90)
 MAX_ROWS = 1000
-MAX_IDS = 50  # service_request_id=R-…,R-…: more in one request is refused (a query each)
+MAX_IDS = MAX_ROWS  # service_request_id=R-…,R-…: all in one query, as many as a page
 STATUSES = ("open", "closed")
 
 
@@ -81,17 +81,23 @@ def get_requests(request: Request, fmt: str) -> Response:
         return errors(fmt, HTTPStatus.BAD_REQUEST, *problems)
     with get_db(current_app).session() as session:
         if ids:  # the spec: the other filters are ignored when ids are given
-            found = [h for h in (public_hazard(session, i[:16], language=language)
-                                 for i in dict.fromkeys(ids)) if h is not None]
+            found = by_reference(public_hazards(
+                session, language=language, references=[i[:16] for i in ids],
+                limit=MAX_ROWS), ids)
         else:
             assert span is not None and not isinstance(span, str)
             found = public_hazards(session, language=language, category=code or None,
                                    since=span[0], until=span[1] + timedelta(microseconds=1),
+                                   open=(status == "open") if status else None,
                                    limit=MAX_ROWS)
-            if status:
-                found = [h for h in found if h.open == (status == "open")]
     catalogs = get_catalogs(current_app)
     return answer(fmt, "service_requests", [as_request(h, catalogs, language) for h in found])
+
+
+def by_reference(found: list[PublicHazard], ids: list[str]) -> list[PublicHazard]:
+    """Return the hazards found in the order their ids were asked for, each once."""
+    order = {i[:16].strip().upper(): n for n, i in reversed(list(enumerate(ids)))}
+    return sorted(found, key=lambda hazard: order.get(hazard.reference, len(order)))
 
 
 def get_request(reference: str, request: Request, fmt: str) -> Response:

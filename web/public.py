@@ -40,7 +40,7 @@ from models.base import utcnow
 from models.db import get_db
 from service.publication import public_condition, public_hazard, public_hazards
 from web import get_catalogs
-from web.attachments import fetch_telegram_file
+from web.attachments import PHOTO_CHANNELS, fetch_attachment
 from web.i18n import by_name, text
 from web.public_map import outlines, svg_map
 
@@ -136,10 +136,10 @@ def photo(reference: str, attachment_id: int) -> Response:
         if hazard is None or attachment_id not in hazard.photo_ids:
             abort(HTTPStatus.NOT_FOUND)
         found = db_session.get(Attachment, attachment_id)
-        if found is None or found.channel != "telegram":
+        if found is None or found.channel not in PHOTO_CHANNELS:
             abort(HTTPStatus.NOT_FOUND)
-        file_id = found.file_id
-    content, kind = fetch_telegram_file(file_id)
+        channel, file_id = found.channel, found.file_id
+    content, kind = fetch_attachment(channel, file_id)
     # Short, so that a withdrawn photo leaves shared caches within minutes.
     return Response(content, mimetype=kind, headers={
         "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
