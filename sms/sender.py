@@ -107,26 +107,26 @@ class TwilioSender:
                              http_client=self.http)
         self._db = db
         self._db_lock = threading.Lock()
-        self.key = number_key(settings.twilio_from)
-        rate = settings.sms_rate_per_second
+        self._pace(number_key(settings.twilio_from))
+
+    def _pace(self, key: str) -> None:
+        """Pace every send on one sending number's bucket: alerts with a burst, bulk without."""
+        self.key = key
+        rate = self.settings.sms_rate_per_second
         # A burst of up to a second's worth, then the rate: as the provider account allows.
-        self._limits = [Limit(self.key, Rate(rate, burst=max(1, int(rate))))] if rate > 0 \
-            else []
+        self._limits = [Limit(key, Rate(rate, burst=max(1, int(rate))))] if rate > 0 else []
         # Bulk messages (campaigns) take the same bucket without the burst: they never run
         # ahead of the rate, and leave the burst to alerts.
-        self._bulk_limits = [Limit(self.key, Rate(rate))] if rate > 0 else []
+        self._bulk_limits = [Limit(key, Rate(rate))] if rate > 0 else []
 
     def limits(self, message: OutgoingMessage) -> Sequence[Limit]:
         """Return the sending number's bucket (none when SMS_RATE_PER_SECOND is 0)."""
         return self._bulk_limits if lane_of(message.purpose) == BULK_LANE else self._limits
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        """Hand one SMS to Twilio and translate the answer into a dispatcher outcome."""
-        body = transliterate(message.text) if self.settings.sms_transliterate else message.text
+        """Hand one message to Twilio and translate the answer into a dispatcher outcome."""
         try:
-            created = self.client.messages.create(
-                to=message.address, from_=self.settings.twilio_from, body=body,
-                status_callback=self.settings.public_base_url + "/sms/status")
+            sid = self._create(message)
         except TwilioRestException as exc:
             return self._failure(message, exc)
         except (requests.RequestException, TwilioException, OSError) as exc:
@@ -135,7 +135,15 @@ class TwilioSender:
         except Exception as exc:
             log.exception("outbox %s: the twilio client failed", message.outbox_id)
             return RetryLater(f"twilio client error: {exc!r}")
-        return Sent(provider_id=str(created.sid))
+        return Sent(provider_id=sid)
+
+    def _create(self, message: OutgoingMessage) -> str:
+        """Create the SMS (GSM-7 when transliterating); return Twilio's sid."""
+        body = transliterate(message.text) if self.settings.sms_transliterate else message.text
+        created = self.client.messages.create(
+            to=message.address, from_=self.settings.twilio_from, body=body,
+            status_callback=self.settings.public_base_url + "/sms/status")
+        return str(created.sid)
 
     def _failure(self, message: OutgoingMessage, exc: TwilioRestException) -> SendResult:
         """Map Twilio's error answer to retry or permanent, recording an unsubscribed number."""

@@ -13,11 +13,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
-
-from alerts.pacing import Limit, Rate
-from alerts.senders import OutgoingMessage, RetryLater, SendResult, Sent
+from alerts.senders import OutgoingMessage
 from alerts.whatsapp_window import TEMPLATE_KEY
 from models import optout
 from models.db import Database
@@ -44,23 +40,8 @@ class WhatsAppSender(TwilioSender):
         """Send as TWILIO_WHATSAPP_FROM (with or without `whatsapp:`); record opt-outs in `db`."""
         super().__init__(settings, db, timeout=timeout)
         self.from_ = whatsapp_address(settings.twilio_whatsapp_from)
-        self.key = whatsapp_key(self.from_)
-        rate = settings.sms_rate_per_second
-        self._limits = [Limit(self.key, Rate(rate, burst=max(1, int(rate))))] if rate > 0 \
-            else []
-
-    def send(self, message: OutgoingMessage) -> SendResult:
-        """Hand one message (free text, or the chosen template) to Twilio; map the answer."""
-        try:
-            sid = self._create(message)
-        except TwilioRestException as exc:
-            return self._failure(message, exc)
-        except (requests.RequestException, TwilioException, OSError) as exc:
-            return RetryLater(f"twilio unreachable: {exc!r}")
-        except Exception as exc:
-            log.exception("outbox %s: the twilio client failed", message.outbox_id)
-            return RetryLater(f"twilio client error: {exc!r}")
-        return Sent(provider_id=sid)
+        # The WhatsApp number's own bucket, for alerts and campaigns alike (not the SMS one's).
+        self._pace(whatsapp_key(self.from_))
 
     def _create(self, message: OutgoingMessage) -> str:
         """Create the message (a long free text as several, in order); return the last sid."""

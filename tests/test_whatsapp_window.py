@@ -80,20 +80,31 @@ def whatsapp_focal_point(db: Database) -> int:
         return point.id
 
 
-def test_a_reporter_update_is_free_text_inside_the_window_and_a_template_after(
-        twilio: FakeTwilio, chat: Callable[..., Chat], demo_db: Database,
-        database_url: str) -> None:
-    """Told at once, the reporter gets text; after 24 h of silence, the update template."""
+def acknowledged_on_whatsapp(twilio: FakeTwilio, chat: Callable[..., Chat], db: Database,
+                             database_url: str) -> tuple[str, ManualClock, Worker]:
+    """File a child in danger over WhatsApp, acknowledge it, and let the worker tell the reporter.
+
+    Returns the reference, the worker's clock (five minutes on) and the worker, whose update
+    template is configured.
+    """
     reporter = chat("whatsapp", REPORTER)
     reporter.replay(CHILD_IN_DANGER)
     [reference] = references(reporter)
     clock = ManualClock(START + timedelta(minutes=5))
     settings = settings_for(twilio, database_url,
                             twilio_whatsapp_template_update=UPDATE_TEMPLATE)
-    worker = worker_for(settings, demo_db, clock)
-    with demo_db.transaction() as session:
+    worker = worker_for(settings, db, clock)
+    with db.transaction() as session:
         change_status(session, reference, STAFF, "acknowledged", now=clock.now())
     worker.dispatcher.drain()
+    return reference, clock, worker
+
+
+def test_a_reporter_update_is_free_text_inside_the_window_and_a_template_after(
+        twilio: FakeTwilio, chat: Callable[..., Chat], demo_db: Database,
+        database_url: str) -> None:
+    """Told at once, the reporter gets text; after 24 h of silence, the update template."""
+    reference, clock, worker = acknowledged_on_whatsapp(twilio, chat, demo_db, database_url)
     [told] = twilio.messages
     assert (told["To"], told["From"]) == (f"whatsapp:{REPORTER}", "whatsapp:+14155238886")
     assert reference in told["Body"] and "ContentSid" not in told
@@ -217,6 +228,9 @@ def test_the_settings_and_the_senders(twilio: FakeTwilio) -> None:
     assert prefixed.from_ == "whatsapp:+14155238886"
     one = OutgoingMessage(1, "alert", "whatsapp", FOCAL, "sq", "Raport i ri")
     assert [limit.key for limit in sender.limits(one)] == ["whatsapp:+14155238886"]
+    bulk = OutgoingMessage(2, "campaign", "whatsapp", FOCAL, "sq", "Fushatë")
+    [paced] = sender.limits(bulk)  # the WhatsApp number's bucket, without the burst
+    assert (paced.key, paced.rate.burst) == ("whatsapp:+14155238886", 1)
     assert isinstance(senders_for(Settings(twilio_account_sid=ACCOUNT_SID,
                                            twilio_auth_token=AUTH_TOKEN))["whatsapp"], LogSender)
 
@@ -253,16 +267,7 @@ def test_error_63016_in_a_delivery_report_sends_it_again_by_the_window_rules(
     from models.db import get_db
     from web import create_app
 
-    reporter = chat("whatsapp", REPORTER)
-    reporter.replay(CHILD_IN_DANGER)
-    [reference] = references(reporter)
-    clock = ManualClock(START + timedelta(minutes=5))
-    settings = settings_for(twilio, database_url,
-                            twilio_whatsapp_template_update=UPDATE_TEMPLATE)
-    worker = worker_for(settings, demo_db, clock)
-    with demo_db.transaction() as session:
-        change_status(session, reference, STAFF, "acknowledged", now=clock.now())
-    worker.dispatcher.drain()
+    reference, clock, worker = acknowledged_on_whatsapp(twilio, chat, demo_db, database_url)
     [free] = twilio.messages
     app = create_app({"DATABASE_URL": database_url, "TESTING": True,
                       "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": PUBLIC})
