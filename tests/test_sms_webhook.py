@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from itertools import count
-from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -20,9 +19,9 @@ from locales import Catalogs
 from models import Contact, OutboxMessage, ProcessedInbound, Report
 from models.db import Database, get_db
 from sms.gsm import is_gsm7, segments, transliterate
-from tests.dialog import Row
 from tests.test_dialogs import CHILD_IN_DANGER, HAZARD_BY_SMS, MENU
 from tests.test_focal_points import NOT_YOURS, phone_of
+from tests.twiml import TwimlPhone
 
 TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC = "https://sinjalizo.example.org"
@@ -44,7 +43,7 @@ def sms_app(demo_db: Database, database_url: str) -> Iterator[Flask]:
 
 
 @dataclass
-class SmsActions:
+class SmsActions(TwimlPhone):
     """A phone writing to the service through Twilio: signed form posts, TwiML read back."""
 
     client: FlaskClient
@@ -61,29 +60,6 @@ class SmsActions:
             signature = RequestValidator(TOKEN).compute_signature(URL, form)
         return self.client.post("/sms/inbound", data=form,
                                 headers={"X-Twilio-Signature": signature})
-
-    def send(self, body: str, from_: str, sid: str | None = None) -> list[str]:
-        """Send one SMS and return the SMS bodies of the TwiML answer."""
-        response = self.post(body, from_, sid)
-        assert response.status_code == HTTPStatus.OK, response.data
-        assert response.mimetype == "text/xml"
-        root = ElementTree.fromstring(response.data)
-        assert root.tag == "Response"
-        messages = [element.text or "" for element in root.iter("Message")]
-        self.sent.append(messages)
-        return messages
-
-    def replay(self, table: Sequence[Row], from_: str, language: str = "sq") -> list[str]:
-        """Play a dialog table over the webhook, checking each answer and each SMS's shape."""
-        answers = []
-        for said, wanted in table:
-            messages = self.send(said, from_)
-            text = "\n".join(messages)
-            for fragment in (wanted,) if isinstance(wanted, str) else wanted:
-                assert self.expects(text, fragment, language), (
-                    f"after {said[:60]!r} expected {fragment!r} in:\n{text}")
-            answers.append(text)
-        return answers
 
     def expects(self, text: str, wanted: str, language: str) -> bool:
         """Tell whether the answer holds a fragment or a msgid's translation, transliterated."""

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from itertools import count
-from xml.etree import ElementTree
 
 from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
 from locales import Catalogs
-from tests.dialog import Row
 from tests.fake_twilio import AUTH_TOKEN, FakeTwilio
+from tests.twiml import TwimlPhone
 
 PUBLIC = "https://sinjalizo.example.org"
 SANDBOX = "whatsapp:+14155238886"
@@ -23,7 +21,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"fake jpeg bytes" * 20
 
 
 @dataclass
-class WhatsAppActions:
+class WhatsAppActions(TwimlPhone):
     """Posts Twilio's WhatsApp form, signed with the fake account's token.
 
     In a dialog table `/location LAT LON` shares a pin, `/photo` sends an image the fake
@@ -62,26 +60,6 @@ class WhatsAppActions:
         if signature is None:
             signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + self.path, form)
         return self.client.post(self.path, data=form, headers={"X-Twilio-Signature": signature})
-
-    def send(self, said: str, from_: str, sid: str | None = None) -> list[str]:
-        """Send one message and return the WhatsApp bodies of the TwiML answer."""
-        response = self.post(said, from_, sid)
-        assert response.status_code == HTTPStatus.OK, response.data
-        root = ElementTree.fromstring(response.data)
-        messages = [element.text or "" for element in root.iter("Message")]
-        self.sent.append(messages)
-        return messages
-
-    def replay(self, table: Sequence[Row], from_: str, language: str = "sq") -> list[str]:
-        """Play a dialog table over the webhook, checking each answer."""
-        answers = []
-        for said, wanted in table:
-            text = "\n".join(self.send(said, from_))
-            for fragment in (wanted,) if isinstance(wanted, str) else wanted:
-                assert self.expects(text, fragment, language), (
-                    f"after {said[:60]!r} expected {fragment!r} in:\n{text}")
-            answers.append(text)
-        return answers
 
     def expects(self, text: str, wanted: str, language: str) -> bool:
         """Tell whether the answer holds a fragment or a msgid's translation, as written."""
