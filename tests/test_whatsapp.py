@@ -129,13 +129,20 @@ def test_a_hazard_with_pin_and_photo_over_whatsapp(wa: WhatsAppActions, demo_db:
         assert contact.last_inbound_at is not None
 
 
+def hazard_with_photo(wa: WhatsAppActions, db: Database) -> tuple[Report, int]:
+    """Report a hazard with a photo over WhatsApp; return the report and the photo's id."""
+    wa.replay(HAZARD_BY_WHATSAPP, PHONE)
+    report = only_report(db)
+    with db.session() as session:
+        photo_id = session.scalar(select(Attachment.id))
+    assert photo_id is not None
+    return report, photo_id
+
+
 def test_the_photo_is_fetched_from_twilio_with_the_credentials(
         wa: WhatsAppActions, wa_app: Flask, demo_db: Database, twilio: FakeTwilio) -> None:
     """On the case page the WhatsApp photo is fetched with basic auth and shown to staff."""
-    wa.replay(HAZARD_BY_WHATSAPP, PHONE)
-    report = only_report(demo_db)
-    with demo_db.session() as session:
-        photo_id = session.scalar(select(Attachment.id))
+    report, photo_id = hazard_with_photo(wa, demo_db)
     auth = AuthActions(wa_app.test_client())
     auth.login()
     page = auth.client.get(f"/reports/{report.reference}").get_data(as_text=True)
@@ -153,10 +160,7 @@ def test_the_photo_is_fetched_from_twilio_with_the_credentials(
 def test_a_published_whatsapp_photo_is_public_and_in_open311(
         wa: WhatsAppActions, wa_app: Flask, demo_db: Database, twilio: FakeTwilio) -> None:
     """Once staff publish it, the WhatsApp photo is served on /hazards and is Open311's media."""
-    wa.replay(HAZARD_BY_WHATSAPP, PHONE)
-    report = only_report(demo_db)
-    with demo_db.session() as session:
-        photo_id = session.scalar(select(Attachment.id))
+    report, photo_id = hazard_with_photo(wa, demo_db)
     public = wa_app.test_client()
     url = f"/hazards/{report.reference}/photos/{photo_id}"
     assert public.get(url).status_code == HTTPStatus.NOT_FOUND, "not published yet"
