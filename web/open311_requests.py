@@ -26,7 +26,9 @@ from web.open311_services import CODES, language_of
 
 WINDOW = timedelta(days=90)
 MAX_ROWS = 1000
-MAX_IDS = MAX_ROWS  # service_request_id=R-…,R-…: all in one query, as many as a page
+# service_request_id=R-…,R-…: all in one query. 200 references, commas encoded, keep the
+# request line under the 4,094 bytes gunicorn (and most proxies) accept by default.
+MAX_IDS = 200
 STATUSES = ("open", "closed")
 
 
