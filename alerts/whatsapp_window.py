@@ -33,9 +33,9 @@ CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 TEMPLATE_KEY = "whatsapp_template"  # {"content_sid": "HX…", "variables": {"1": …, "2": …}}
 SUMMARY_LIMIT = 300  # characters of the one-line summary a template carries
-# A campaign's template carries its whole text (two SMS segments at most, 306 characters,
-# or 1,000 on Telegram), within the 1,024 characters WhatsApp allows a template body.
-WHOLE_TEXT_LIMIT = 1000
+# A campaign's template carries its whole text: the campaign form keeps it to two SMS
+# segments (306 characters at most), well within the 1,024 WhatsApp allows a template body.
+WHOLE_TEXT_LIMIT = 700  # the rest is room for the template's own words
 WHOLE_TEXT = frozenset({"campaign"})  # purposes whose "2" is the text itself, not a summary
 HELD = "no_whatsapp_template"  # the timeline's reason (alerts/skips.py)
 OUTSIDE_WINDOW = "63016"  # Twilio's error for free text sent outside the window
