@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -14,13 +15,15 @@ from alerts.escalation import escalate_due
 from locales import Catalogs
 from models import Attachment, AuditEntry, ConversationSession, OutboxMessage, Report, School
 from models.db import Database
+from models.service_imports import import_services
 from service.conversation import Conversations
 from sms import optout
 from sms.whatsapp_render import LIMIT
 from sms.whatsapp_turn import answer_whatsapp, parse_whatsapp
 from tests.conftest import AuthActions
-from tests.dialog import Chat, Row
+from tests.dialog import Chat, Row, rows
 from tests.test_dialogs import MENU
+from tests.test_find_help import AGAIN, FOUND_FOR, WHERE
 from tests.test_simulator import bubbles, pane, say
 from tests.test_whatsapp import HAZARD_BY_WHATSAPP, NUMBERS_ONLY
 from web.simulator_panes import PHOTO
@@ -167,6 +170,35 @@ def test_a_simulated_whatsapp_report_alerts_nobody_and_stays_private(
         assert public.get(path).status_code == 404, path
 
 
+def long_services(db: Database, folder: Path) -> None:
+    """Import five Drenas services whose names, addresses and hours run long."""
+    rows = ["name,provider,municipality,needs,phone,address,hours,languages"] + [
+        f"Qendra e këshillimit psikologjik për fëmijë dhe familje nr. {n} në Drenas {'ë' * 60},"
+        f"Shoqata për mbrojtjen e fëmijëve dhe të rinjve të komunës së Drenasit {'ç' * 60},"
+        f"Drenas,psychosocial,044 777 81{n},"
+        f"\"Rruga e Dëshmorëve të Kombit, ndërtesa e vjetër e komunës, kati i dytë, {'x' * 90}\","
+        f"E hënë deri të premten nga ora 08:00 deri në 16:00 dhe të shtunën {'y' * 40},sq;sr"
+        for n in range(5)]
+    path = folder / "services.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with db.transaction() as session:
+        result = import_services(session, path)
+    assert result.ok and result.added == 5, result.errors
+
+
+def test_a_long_turn_is_split_as_on_whatsapp(auth: AuthActions, demo_db: Database,
+                                            conversations: Conversations,
+                                            chat: Callable[..., Chat], tmp_path: Path) -> None:
+    """Five long services are more than one WhatsApp message: split as Twilio gets them."""
+    long_services(demo_db, tmp_path)
+    auth.login()
+    table = rows(("SHERBIME psikolog", WHERE), ("Drenas", (FOUND_FOR, "nr. 4", AGAIN)))
+    turns = replay(auth, table, chat())
+    assert len(turns[-1]) >= 2 and all(len(body) <= LIMIT for body in turns[-1])
+    assert sum(len(body) for body in turns[-1]) > LIMIT and "ë" in turns[-1][0]
+    assert turns == webhook_answers(conversations, table, "+38344777008")
+
+
 def test_stop_language_and_start_again(auth: AuthActions, demo_db: Database,
                                        catalogs: Catalogs) -> None:
     """STOP silences the pane's number until START, ë kept; the language changes; restart."""
@@ -215,3 +247,19 @@ def test_twice_sent_teacher_and_bad_forms(auth: AuthActions, demo_db: Database) 
     for bad in ({"lat": "nan", "lon": "20"}, {"lat": "91", "lon": "20"}, {"lat": "x", "lon": ""}):
         form = {"pane": "whatsapp", "nonce": secrets.token_hex(8), **bad}
         assert auth.post("/simulator/send", form, page="/simulator/").status_code == 400
+
+
+def test_a_session_from_before_keeps_its_chats(auth: AuthActions) -> None:
+    """A browser that had only the Telegram and SMS chats keeps them and gains a WhatsApp one."""
+    auth.login()
+    say(auth, "sms", text="Tung")
+    with auth.client.session_transaction() as kept:
+        before = dict(kept["simulator"])
+        kept["simulator"] = {"telegram": before["telegram"], "sms": before["sms"]}
+    page = auth.client.get("/simulator/").get_data(as_text=True)
+    assert before["telegram"] in page and '<li class="mine">' in pane(page, "sms")
+    with auth.client.session_transaction() as kept:
+        now = kept["simulator"]
+    assert (now["telegram"], now["sms"]) == (before["telegram"], before["sms"])
+    assert now["whatsapp"].startswith("+383000") and now["whatsapp"] != now["sms"]
+    assert now["whatsapp"] in pane(page, "whatsapp")

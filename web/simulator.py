@@ -9,8 +9,9 @@ Each pane takes its channel's own path, as `sinjalizo chat` does (web/simulator_
 the Telegram pane answers the update Telegram would deliver as the bot does, so `/lidh`, every
 command and every button behave as on Telegram; the SMS pane runs the webhook's own path:
 STOP/START, then the SMS bodies as Twilio sends them, each with its segments; the WhatsApp
-pane runs the WhatsApp webhook's path on the form Twilio would post (text, a pin, a photo, a
-sticker or a voice note), then the WhatsApp messages as Twilio sends them, ë and ç kept.
+pane (web/simulator_whatsapp.py) runs the WhatsApp webhook's path on the form Twilio would
+post (text, a pin, a photo, a sticker or a voice note), then the WhatsApp messages as Twilio
+sends them, ë and ç kept.
 An admin may act as a teacher of a school (service/acting.py): the browser's addresses then
 write as a teacher of that school, and no teacher row is created.
 
@@ -50,8 +51,9 @@ from service.setup import build_conversations
 from web import get_catalogs, get_settings
 from web.audit import record
 from web.auth import admin_required
-from web.simulator_panes import sms_exchange, telegram_exchange, whatsapp_exchange
+from web.simulator_panes import sms_exchange, telegram_exchange
 from web.simulator_transcript import Transcripts
+from web.simulator_whatsapp import whatsapp_exchange
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 SERVICE_KEY, TRANSCRIPTS_KEY = "sinjalizo.simulator", "sinjalizo.simulator.transcripts"

@@ -1,10 +1,9 @@
-"""The simulator's three panes: each form answered by its channel's own path.
+"""The simulator's panes: each form answered by its channel's own path.
 
 The Telegram pane builds the update Telegram would deliver (bot/typed.py) and answers it as
 the bot does (bot/updates.py), showing the calls the bot makes (bot/shown.py). The SMS pane
-runs sms/turn.py, the webhook's own path. The WhatsApp pane builds the form Twilio would post
-and answers it as the WhatsApp webhook does (sms/whatsapp_turn.py). Each returns the
-transcript lines to add.
+runs sms/turn.py, the webhook's own path; the WhatsApp pane is web/simulator_whatsapp.py.
+Each returns the transcript lines to add.
 """
 
 from __future__ import annotations
@@ -32,14 +31,10 @@ from handlers.types import TeacherInfo
 from service.conversation import Conversations
 from sms.gsm import is_gsm7, segments
 from sms.turn import answer_sms
-from sms.whatsapp_turn import answer_whatsapp, whatsapp_address, whatsapp_inbound
 from web.simulator_transcript import Line, Transcripts, bot_line
 
 MAX_TEXT = 1000
 PHOTO = "SIMULATED-PHOTO"  # the file id (or media URL) of a pane's photo: it exists nowhere
-# What the WhatsApp pane can attach, as Twilio names its content type.
-MEDIA = {"photo": "image/jpeg", "sticker": "image/webp", "voice": "audio/ogg"}
-SHOWN_MEDIA = {"sticker": "\U0001f9f8", "voice": "\U0001f3a4"}  # a teddy bear, a microphone
 
 
 @dataclass(frozen=True)
@@ -133,44 +128,3 @@ def sms_exchange(conversations: Conversations, transliterate: bool,
         Line(False, body, segments=segments(body), encoding="GSM-7" if is_gsm7(body) else "UCS-2")
         for body in answered.bodies], answered.turn.filed)
 
-
-def whatsapp_form(form: MultiDict[str, str], address: str, nonce: str) -> dict[str, str] | None:
-    """Return the form Twilio would post for a WhatsApp pane's form; None if empty."""
-    text = form.get("text", "")[:MAX_TEXT]
-    # The form's nonce is the MessageSid: a form sent twice is handled once, as on Twilio.
-    base = {"From": whatsapp_address(address), "MessageSid": f"sim-{nonce}", "Body": text}
-    if form.get("lat") or form.get("lon"):
-        lat, lon = coordinate(form.get("lat", ""), 90), coordinate(form.get("lon", ""), 180)
-        return {**base, "Body": "", "Latitude": repr(lat), "Longitude": repr(lon)}
-    media = "photo" if form.get("photo") else form.get("media", "")
-    if media in MEDIA:
-        # PHOTO is no Twilio URL: nothing ever fetches it, and the dashboard draws a stand-in.
-        return {**base, "NumMedia": "1", "MediaUrl0": PHOTO, "MediaContentType0": MEDIA[media],
-                "Body": text if media == "photo" else ""}
-    return base if text.strip() else None  # WhatsApp sends no empty message
-
-
-def whatsapp_said(twilio: dict[str, str], form: MultiDict[str, str]) -> str:
-    """Return how the transcript shows what the WhatsApp pane sent."""
-    if "Latitude" in twilio:
-        return f"\U0001f4cd {float(twilio['Latitude']):.5f}, {float(twilio['Longitude']):.5f}"
-    if twilio.get("MediaContentType0") == MEDIA["photo"]:
-        return f"\U0001f5bc {twilio['Body']}".rstrip()
-    if "MediaUrl0" in twilio:
-        return SHOWN_MEDIA[form.get("media", "")]
-    return twilio["Body"]
-
-
-def whatsapp_exchange(conversations: Conversations, form: MultiDict[str, str], address: str,
-                      nonce: str, teacher: TeacherInfo | None) -> Exchange | None:
-    """Answer the WhatsApp pane's form as the webhook answers Twilio's; None if nothing ran."""
-    twilio = whatsapp_form(form, address, nonce)
-    if twilio is None:
-        return None
-    message = whatsapp_inbound(twilio, address, datetime.now(UTC))
-    answered = answer_whatsapp(conversations, message, twilio["MessageSid"], teacher=teacher)
-    if answered.turn.duplicate:
-        return None
-    return Exchange([Line(True, whatsapp_said(twilio, form))] + [
-        Line(False, body, characters=len(body)) for body in answered.bodies],
-        answered.turn.filed)
