@@ -29,9 +29,9 @@ from tests.test_whatsapp import HAZARD_BY_WHATSAPP, NUMBERS_ONLY
 from web.simulator_panes import PHOTO
 
 REFERENCE = re.compile(r"R-[0-9A-Z]{6}")
-# What each line of a dialog table is in the pane's forms.
 LANGUAGE, LANGUAGES = "Choose your language:", "\n1) Shqip\n2) Srpski\n3) English"
 SERBIAN = "From now on I will write in English."  # "…in Serbian", as the catalog says it
+# What each line of a dialog table is in the pane's forms.
 MEDIA = {"/photo": {"photo": "1"}, "/sticker": {"media": "sticker"}, "/audio": {"media": "voice"}}
 
 

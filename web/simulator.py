@@ -59,7 +59,6 @@ bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 SERVICE_KEY, TRANSCRIPTS_KEY = "sinjalizo.simulator", "sinjalizo.simulator.transcripts"
 SESSION_KEY, TEACHER_KEY = "simulator", "simulator_school"
 PANES = ("telegram", "sms", "whatsapp")
-PHONE_PANES = ("sms", "whatsapp")
 # 383 0xx is no Kosovo number: an operator never hands these out, so nobody real has one.
 SMS_PREFIX, TELEGRAM_PREFIX = "+383000", "sim-"
 NONCE = re.compile(r"[0-9a-f]{16}")
@@ -83,6 +82,13 @@ def transcripts(app: Flask) -> Transcripts:
     return found
 
 
+def made_up(pane: str) -> str:
+    """Return a new address for a pane: a chat id that is no number, or a 383 0xx number."""
+    if pane == "telegram":
+        return f"{TELEGRAM_PREFIX}{g.user.id}-{secrets.token_hex(4)}"
+    return f"{SMS_PREFIX}{secrets.randbelow(10**9):09d}"
+
+
 def addresses() -> dict[str, str]:
     """Return this browser session's made-up addresses, one per pane, choosing each once."""
     kept = session.get(SESSION_KEY)
@@ -92,9 +98,7 @@ def addresses() -> dict[str, str]:
         return mine
     with get_db(current_app).session() as db_session:
         while True:
-            new = {pane: f"{SMS_PREFIX}{secrets.randbelow(10**9):09d}" for pane in PHONE_PANES}
-            new["telegram"] = f"{TELEGRAM_PREFIX}{g.user.id}-{secrets.token_hex(4)}"
-            new = {pane: address for pane, address in new.items() if pane not in mine}
+            new = {pane: made_up(pane) for pane in PANES if pane not in mine}
             chosen = {**mine, **new}
             # Random numbers seldom repeat; checking makes "never mixes" certain.
             if len(set(chosen.values())) == len(PANES) and not db_session.scalar(
