@@ -17,7 +17,7 @@ def fill_english() -> int:
         if not message.id:
             continue
         if isinstance(message.id, tuple | list):
-            if not all(message.string):
+            if not all(message.string) or message.fuzzy:  # a guessed plural is wrong too
                 message.string = tuple(message.id)
                 filled += 1
         elif not message.string or message.fuzzy:

@@ -5,6 +5,8 @@ plus a shared pin (`Latitude`, `Longitude`), media (`NumMedia`, `MediaUrl0`,
 `MediaContentType0`) and a pressed template button (`ButtonPayload`). This module only
 translates: the form into the engine's Inbound, the turn's replies into WhatsApp bodies.
 The conversation, the opt-out words and the once-per-MessageSid rule are the SMS ones.
+The webhook, `sinjalizo chat --channel whatsapp` and the dashboard simulator's WhatsApp pane
+all answer through `answer_whatsapp`, so what a trainer sees is what a phone receives.
 """
 
 from __future__ import annotations
@@ -65,21 +67,30 @@ def parse_whatsapp(form: Mapping[str, str], at: datetime) -> tuple[Inbound, str]
         raise ValueError("missing MessageSid")
     if not form.get("From", "").strip():
         raise ValueError("missing From")
-    base: dict[str, Any] = {"channel": CHANNEL, "address": whatsapp_number(form["From"]), "at": at}
+    return whatsapp_inbound(form, whatsapp_number(form["From"]), at), sid
+
+
+def whatsapp_inbound(form: Mapping[str, str], address: str, at: datetime) -> Inbound:
+    """Return the engine's message for Twilio's WhatsApp form, sent from a known `address`.
+
+    The simulator's WhatsApp pane calls it with its made-up number, which no operator gives
+    out and so is no valid phone number for `parse_whatsapp` to read from `From`.
+    """
+    base: dict[str, Any] = {"channel": CHANNEL, "address": address, "at": at}
     where = pin_of(form)
     if where is not None:
-        return Inbound(**base, kind="location", location=where), sid
+        return Inbound(**base, kind="location", location=where)
     body = form.get("Body", "")
     if media_count(form) > 0:
         kind = form.get("MediaContentType0", "").strip().lower()
         url = form.get("MediaUrl0", "").strip()
         if kind.startswith("image/") and kind != STICKER and url:
-            return Inbound(**base, kind="photo", photo=url, text=body), sid
+            return Inbound(**base, kind="photo", photo=url, text=body)
         # Stickers, voice notes, videos, documents: the engine explains and asks again.
-        return Inbound(**base, kind="unsupported"), sid
+        return Inbound(**base, kind="unsupported")
     # A template's quick-reply button sends its payload (e.g. "OK R-7K3M9Q") with its label.
     button = form.get("ButtonPayload", "").strip()
-    return Inbound(**base, text=button or body), sid
+    return Inbound(**base, text=button or body)
 
 
 def pin_of(form: Mapping[str, str]) -> tuple[float, float] | None:

@@ -108,6 +108,41 @@ def test_simulator_in_the_browser(site: str, page: Page, demo_db: Database) -> N
     assert report.simulated and report.latitude == 42.6265
 
 
+def test_simulator_whatsapp_in_the_browser(site: str, page: Page, demo_db: Database) -> None:
+    """An admin files a hazard in the WhatsApp pane: numbers, a pin, a photo; it is simulated."""
+    sign_in(page, site)
+    page.goto(f"{site}/simulator/")
+
+    def write(text: str) -> None:
+        """Type one WhatsApp message and wait for the pane to answer it."""
+        before = page.locator("#whatsapp .transcript li").count()
+        page.locator("#whatsapp input[name=text]").fill(text)
+        page.locator("#whatsapp form.say button").click()
+        expect(page.locator("#whatsapp .transcript li.bot")).not_to_have_count(0)
+        expect(page.locator("#whatsapp .transcript li")).not_to_have_count(before)
+        expect(page.locator("#whatsapp")).not_to_have_attribute("aria-busy", "true")
+
+    write("Tung")
+    expect(page.locator("#whatsapp .bubble").last).to_contain_text("1) ")
+    write("1")
+    write("1")
+    page.locator("#whatsapp .attach summary").click()
+    page.locator("#whatsapp .attach form.pin button").click()
+    expect(page.locator("#whatsapp .bubble").last).to_contain_text("Drenas")
+    write("po")
+    page.locator("#whatsapp form:has(input[name=photo]) button").click()
+    expect(page.locator("#whatsapp li.mine .bubble").last).to_contain_text("\U0001f5bc")
+    write("Pusetë pa kapak para shkollës")
+    write("po")
+    expect(page.locator("#whatsapp .transcript")).to_contain_text("R-")
+    expect(page.locator("#whatsapp .meta").last).to_contain_text("shenj")
+    with demo_db.session() as session:
+        report = session.scalars(select(Report)).one()
+        photos = len(report.attachments)
+    assert report.simulated and (report.channel, report.latitude) == ("whatsapp", 42.6265)
+    assert photos == 1
+
+
 def test_six_monthly_export_in_the_browser(site: str, page: Page, tmp_path: Path) -> None:
     """The export button downloads a ZIP with the CSV, the XLSX and the HTML."""
     sign_in(page, site)

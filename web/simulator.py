@@ -1,14 +1,17 @@
-"""The simulator: the real channels in the browser, as a Telegram-like and an SMS-like chat.
+"""The simulator: the real channels in the browser, as Telegram-, SMS- and WhatsApp-like chats.
 
 For trying flows and training staff (admins only). It runs its own conversation service,
 built once per app with `simulated=True`: its reports are stored, marked simulated, and alert
 nobody. Each browser session talks from its own made-up addresses (a Telegram chat id that is
-not a number, a phone number that no operator gives out), so it never mixes with real people.
+not a number, phone numbers that no operator gives out), so it never mixes with real people.
 
 Each pane takes its channel's own path, as `sinjalizo chat` does (web/simulator_panes.py):
 the Telegram pane answers the update Telegram would deliver as the bot does, so `/lidh`, every
 command and every button behave as on Telegram; the SMS pane runs the webhook's own path:
-STOP/START, then the SMS bodies as Twilio sends them, each with its segments.
+STOP/START, then the SMS bodies as Twilio sends them, each with its segments; the WhatsApp
+pane (web/simulator_whatsapp.py) runs the WhatsApp webhook's path on the form Twilio would
+post (text, a pin, a photo, a sticker or a voice note), then the WhatsApp messages as Twilio
+sends them, ë and ç kept.
 An admin may act as a teacher of a school (service/acting.py): the browser's addresses then
 write as a teacher of that school, and no teacher row is created.
 
@@ -50,11 +53,12 @@ from web.audit import record
 from web.auth import admin_required
 from web.simulator_panes import sms_exchange, telegram_exchange
 from web.simulator_transcript import Transcripts
+from web.simulator_whatsapp import whatsapp_exchange
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 SERVICE_KEY, TRANSCRIPTS_KEY = "sinjalizo.simulator", "sinjalizo.simulator.transcripts"
 SESSION_KEY, TEACHER_KEY = "simulator", "simulator_school"
-PANES = ("telegram", "sms")
+PANES = ("telegram", "sms", "whatsapp")
 # 383 0xx is no Kosovo number: an operator never hands these out, so nobody real has one.
 SMS_PREFIX, TELEGRAM_PREFIX = "+383000", "sim-"
 NONCE = re.compile(r"[0-9a-f]{16}")
@@ -78,18 +82,28 @@ def transcripts(app: Flask) -> Transcripts:
     return found
 
 
+def made_up(pane: str) -> str:
+    """Return a new address for a pane: a chat id that is no number, or a 383 0xx number."""
+    if pane == "telegram":
+        return f"{TELEGRAM_PREFIX}{g.user.id}-{secrets.token_hex(4)}"
+    return f"{SMS_PREFIX}{secrets.randbelow(10**9):09d}"
+
+
 def addresses() -> dict[str, str]:
-    """Return this browser session's made-up addresses, one per pane, choosing them once."""
+    """Return this browser session's made-up addresses, one per pane, choosing each once."""
     kept = session.get(SESSION_KEY)
-    if isinstance(kept, dict) and all(isinstance(kept.get(pane), str) for pane in PANES):
-        return {pane: str(kept[pane]) for pane in PANES}
+    mine = {pane: str(kept[pane]) for pane in PANES
+            if isinstance(kept, dict) and isinstance(kept.get(pane), str)}
+    if len(mine) == len(PANES):
+        return mine
     with get_db(current_app).session() as db_session:
         while True:
-            chosen = {"telegram": f"{TELEGRAM_PREFIX}{g.user.id}-{secrets.token_hex(4)}",
-                      "sms": f"{SMS_PREFIX}{secrets.randbelow(10**9):09d}"}
+            new = {pane: made_up(pane) for pane in PANES if pane not in mine}
+            chosen = {**mine, **new}
             # Random numbers seldom repeat; checking makes "never mixes" certain.
-            if not db_session.scalar(select(ConversationSession.id).where(
-                    ConversationSession.address.in_(chosen.values())).limit(1)):
+            if len(set(chosen.values())) == len(PANES) and not db_session.scalar(
+                    select(ConversationSession.id).where(
+                        ConversationSession.address.in_(new.values())).limit(1)):
                 break
     session[SESSION_KEY] = chosen
     return chosen
@@ -120,7 +134,7 @@ def page(pane: str | None = None) -> dict[str, Any]:
 @bp.get("/")
 @admin_required
 def index() -> str:
-    """Show both chat panes with their transcripts."""
+    """Show the chat panes with their transcripts."""
     focus = request.args.get("at")
     return render_template("simulator/index.html", **page(focus if focus in PANES else None))
 
@@ -136,6 +150,8 @@ def send() -> Response | str:
     conversations, kept = service(current_app), transcripts(current_app)
     if pane == "telegram":
         exchange = telegram_exchange(conversations, kept, request.form, address, nonce, teacher)
+    elif pane == "whatsapp":
+        exchange = whatsapp_exchange(conversations, request.form, address, nonce, teacher)
     else:
         exchange = sms_exchange(conversations, get_settings(current_app).sms_transliterate,
                                 request.form, address, nonce, teacher)

@@ -1,8 +1,9 @@
-"""The simulator's two panes: each form answered by its channel's own path.
+"""The simulator's panes: each form answered by its channel's own path.
 
 The Telegram pane builds the update Telegram would deliver (bot/typed.py) and answers it as
 the bot does (bot/updates.py), showing the calls the bot makes (bot/shown.py). The SMS pane
-runs sms/turn.py, the webhook's own path. Both return the transcript lines to add.
+runs sms/turn.py, the webhook's own path; the WhatsApp pane is web/simulator_whatsapp.py.
+Each returns the transcript lines to add.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from sms.turn import answer_sms
 from web.simulator_transcript import Line, Transcripts, bot_line
 
 MAX_TEXT = 1000
-PHOTO = "SIMULATED-PHOTO"  # the file id of the pane's photo: no such file exists anywhere
+PHOTO = "SIMULATED-PHOTO"  # the file id (or media URL) of a pane's photo: it exists nowhere
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,4 @@ def sms_exchange(conversations: Conversations, transliterate: bool,
     return Exchange([Line(True, text)] + [
         Line(False, body, segments=segments(body), encoding="GSM-7" if is_gsm7(body) else "UCS-2")
         for body in answered.bodies], answered.turn.filed)
+

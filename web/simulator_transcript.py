@@ -30,6 +30,7 @@ class Line:
     notice: bool = False  # a button's answer, shown as Telegram's brief notice
     segments: int = 0  # an SMS's segments (0: not an SMS)
     encoding: str = ""  # an SMS's encoding: GSM-7 or UCS-2
+    characters: int = 0  # a WhatsApp message's length (0: not a WhatsApp message)
 
 
 def bot_line(message: Shown, message_id: int) -> Line:
