@@ -195,7 +195,8 @@ class Conversations:
         if isinstance(effect, AnswerReferral):
             return act_answer(session, inbound, effect)
         if isinstance(effect, Subscribe):
-            return subscribe(session, effect, contact_id, language, inbound.at)
+            return subscribe(session, effect, contact_id, language, inbound.at,
+                             simulated=self.simulated)
         if isinstance(effect, Unsubscribe):
             return unsubscribe(session, contact_id)
         return None

@@ -16,10 +16,13 @@ from service.identity import touched
 
 
 def subscribe(session: Session, effect: Subscribe, contact_id: int, language: str,
-              now: datetime) -> Reply:
+              now: datetime, *, simulated: bool = False) -> Reply:
     """Subscribe the contact to a municipality's messages (or keep it, in the new language)."""
     town = session.get(Municipality, effect.municipality_id)
     name = PlaceName(town.code if town else None, town.name(language) if town else "")
+    if simulated:
+        # A simulator's made-up address must never end up on a real campaign's list.
+        return subscribed_reply(name, new=True)
     found = session.scalar(select(Subscription).where(
         Subscription.contact_id == contact_id,
         Subscription.municipality_id == effect.municipality_id))

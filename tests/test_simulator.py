@@ -21,6 +21,7 @@ from models import (
     OutboxMessage,
     Report,
     School,
+    Subscription,
     Teacher,
 )
 from models.db import Database
@@ -170,6 +171,17 @@ def test_acting_as_a_teacher(auth: AuthActions, demo_db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(Report)) == 2
     assert auth.post("/simulator/teacher", {"school": "999999"},
                      page="/simulator/").status_code == 400
+
+
+def test_subscribing_in_the_simulator_keeps_no_subscription(auth: AuthActions,
+                                                             demo_db: Database) -> None:
+    """ABONOHU in a pane answers as the bot would, but no campaign will ever write to it."""
+    auth.login()
+    say(auth, "sms", text="ABONOHU")
+    page = pane(say(auth, "sms", text="Drenas"), "sms")
+    assert "CK" in page
+    with demo_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Subscription)) == 0
 
 
 def test_a_form_sent_twice_counts_once(auth: AuthActions) -> None:
