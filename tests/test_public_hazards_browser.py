@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -56,3 +61,50 @@ def test_a_visitor_filters_sees_the_map_and_says_me_too(site: str, page: Page,
     with demo_db.session() as session:
         assert session.scalar(select(Report.me_too).where(
             Report.reference == seeded.plain)) == 1
+
+
+class EmptyPage(BaseHTTPRequestHandler):
+    """Answer every GET with an empty page, quietly."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        """Send an empty HTML page."""
+        body = b"<!doctype html><title>Another site</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Keep the test's output clean."""
+
+
+@contextmanager
+def other_site() -> Iterator[str]:
+    """Serve an empty page from another loopback port: a site that is not ours."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EmptyPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_another_sites_page_reads_open311_without_private_data(site: str, page: Page,
+                                                                demo_db: Database) -> None:
+    """A page on another origin fetches Open311's requests in JSON and XML, as a map app would."""
+    seeded = seed_public(demo_db)
+    with other_site() as other:
+        page.goto(other)
+        fetched = page.evaluate("""async (base) => {
+            const json = await fetch(base + '/open311/v2/requests.json');
+            const xml = await fetch(base + '/open311/v2/requests.xml');
+            return {status: json.status, body: await json.text(), xml: await xml.text()};
+        }""", site)
+    assert fetched["status"] == 200
+    body, xml = fetched["body"], fetched["xml"]
+    assert seeded.approved in body and APPROVED in body and seeded.approved in xml
+    for private in (seeded.child, seeded.dropout, seeded.simulated, seeded.duplicate, *SECRETS):
+        assert private not in body and private not in xml, private
