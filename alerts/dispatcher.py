@@ -155,12 +155,16 @@ class Dispatcher:
                .where(OUTBOX.c.status == "pending", OUTBOX.c.due_at <= now,
                       or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < now))
                .order_by(OUTBOX.c.priority, OUTBOX.c.due_at, OUTBOX.c.id).limit(self.batch))
+        chosen = due.cte("due")
         if not self.db.is_sqlite:
             # Concurrent workers skip the rows another is claiming instead of waiting on them.
-            due = due.with_for_update(skip_locked=True)
+            # Materialized: as a plain subquery PostgreSQL may run it again per row it
+            # updates, and each run past the skipped rows leases more than `batch`.
+            chosen = due.with_for_update(skip_locked=True).cte("due").prefix_with(
+                "MATERIALIZED")
         # One UPDATE: SQLite takes its single write lock at once, so two workers can never
         # read the same free rows and both lease them.
-        claim = (update(OUTBOX).where(OUTBOX.c.id.in_(due.scalar_subquery()))
+        claim = (update(OUTBOX).where(OUTBOX.c.id.in_(select(chosen.c.id)))
                  .values(lease_owner=self.worker_id,
                          lease_until=now + timedelta(seconds=self.lease_seconds))
                  .returning(OUTBOX.c.id, OUTBOX.c.priority, OUTBOX.c.due_at))
