@@ -22,6 +22,18 @@ def _sinjalizo() -> str:
     return str(Path(sys.executable).with_name("sinjalizo"))
 
 
+def _ctrl_c_stops() -> None:
+    """Let Ctrl-C reach the child even when the tests run as a background job, which ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start_run(port: int, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start `sinjalizo run` on `port`, its output captured, as a terminal would start it."""
+    return subprocess.Popen([_sinjalizo(), "run", "--port", str(port)], cwd=cwd, env=env,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=_ctrl_c_stops)
+
+
 def _wait_healthy(url: str, process: subprocess.Popen[str]) -> dict[str, str]:
     """Poll `url` until it answers 200, failing early if the process dies."""
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -44,11 +56,7 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(SINJALIZO_INSTANCE=str(tmp_path / "instance"), PYTHONUNBUFFERED="1")
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    process = subprocess.Popen(
-        [_sinjalizo(), "run", "--port", str(port)],
-        cwd=tmp_path, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    process = _start_run(port, tmp_path, env)
     try:
         health = _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
         process.send_signal(signal.SIGINT)
@@ -77,9 +85,7 @@ def test_run_polls_telegram_when_a_token_is_set(tmp_path: Path) -> None:
     with fake_telegram() as fake:
         env.update(SINJALIZO_INSTANCE=str(tmp_path / "instance"), PYTHONUNBUFFERED="1",
                    TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=fake.base_url)
-        process = subprocess.Popen(
-            [_sinjalizo(), "run", "--port", str(port)], cwd=tmp_path, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        process = _start_run(port, tmp_path, env)
         try:
             _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
             user = {"id": 4242, "is_bot": False, "first_name": "T", "language_code": "sq"}
