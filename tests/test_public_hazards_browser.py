@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from models import Municipality, Report
 from models.db import Database
-from tests.browser import CHROMIUM
+from tests.browser import CHROMIUM, live_server
 from tests.public_data import APPROVED, SECRETS, seed_public
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -63,33 +61,11 @@ def test_a_visitor_filters_sees_the_map_and_says_me_too(site: str, page: Page,
             Report.reference == seeded.plain)) == 1
 
 
-class EmptyPage(BaseHTTPRequestHandler):
-    """Answer every GET with an empty page, quietly."""
-
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-        """Send an empty HTML page."""
-        body = b"<!doctype html><title>Another site</title>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Keep the test's output clean."""
-
-
-@contextmanager
-def other_site() -> Iterator[str]:
+def other_site() -> AbstractContextManager[str]:
     """Serve an empty page from another loopback port: a site that is not ours."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EmptyPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    other = Flask("another_site")
+    other.add_url_rule("/", "page", lambda: "<!doctype html><title>Another site</title>")
+    return live_server(other)
 
 
 def test_another_sites_page_reads_open311_without_private_data(site: str, page: Page,
