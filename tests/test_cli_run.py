@@ -56,9 +56,13 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(SINJALIZO_INSTANCE=str(tmp_path / "instance"), PYTHONUNBUFFERED="1")
     env.pop("TELEGRAM_BOT_TOKEN", None)
+    env.pop("PUBLIC_BASE_URL", None)
     process = _start_run(port, tmp_path, env)
     try:
         health = _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/open311/v2/discovery.json", timeout=10) as response:
+            discovery = response.read().decode()
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -66,6 +70,8 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
             process.kill()
             process.communicate()
     assert health == {"status": "ok", "database": "ok"}
+    # With no PUBLIC_BASE_URL, the links it gives out lead to this very server.
+    assert f"http://127.0.0.1:{port}/open311/v2" in discovery
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
     assert f"http://127.0.0.1:{port}/healthz" in output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,6 +138,10 @@ def run_command(obj: CliContext, host: str, port: int) -> None:
     shown = make_url(obj.settings.db_url).render_as_string(hide_password=True)
     click.echo(f"Preparing the database at {shown} ...")
     demo = prepare_database(obj)
+    if "PUBLIC_BASE_URL" not in os.environ:
+        # Links in alerts lead to this server, unless the deployer named another address.
+        obj.settings = obj.settings.with_overrides(
+            public_base_url=public_url(host, port, "").rstrip("/"))
     app = build_app(obj)
     services = background_services(obj)
     try:

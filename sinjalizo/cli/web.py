@@ -19,7 +19,8 @@ def build_app(obj: CliContext) -> Flask:
     """Build the web app on the database the command line chose."""
     from web import create_app
 
-    return create_app({"DATABASE_URL": obj.settings.db_url})
+    return create_app({"DATABASE_URL": obj.settings.db_url,
+                       "PUBLIC_BASE_URL": obj.settings.public_base_url})
 
 
 def public_url(host: str, port: int, path: str = "/") -> str:
