@@ -15,6 +15,9 @@ def hints(choices: tuple[Choice, ...]) -> tuple[str, ...]:
                                for hint in (*choice.stems, *choice.words)))
 
 
+# Word beginnings (folded) that name a child, in any of our languages.
+CHILD_WORDS = ("femij", "dete", "deca", "dec", "child", "vajz", "djal")
+
 # A first message that already says what happened ("ka qen endacakë te shkolla") starts
 # the flow it speaks of; one hinting at both asks which.
 MENU = (
@@ -22,7 +25,7 @@ MENU = (
            ("rrezik publik", "hazard", "opasnost", *hints(HAZARDS))),
     Choice("child_at_risk", msg("Report a child at risk"),
            ("femije", "femije ne rrezik", "dete", "child"),
-           ("femij", "dete", "deca", "dec", "child", "vajz", "djal", *hints(CHILD_CONCERNS))),
+           (*CHILD_WORDS, *hints(CHILD_CONCERNS))),
     Choice("dropout", msg("Flag a school dropout (teachers)"), ("braktisje", "dropout"),
            ("braktis", "nxenes", "dropout")),
     Choice("services", msg("Where can I find help?"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from handlers.flow import Context, Finished, Flow, State
 from handlers.i18n import Msg, PlaceName, msg
+from handlers.menu import CHILD_WORDS
 from handlers.place import AskPlace, place_from
 from handlers.types import Reply, Subscribe, Unsubscribe
 from handlers.words import tokens
@@ -19,8 +20,7 @@ NAME = "subscribe"
 CHILD_FLOW = "child_at_risk"
 # A sentence about a child in danger: a word for a child and a word for harm or danger, in
 # any of our languages (word beginnings, folded). A place name is never both.
-CHILD_STEMS = ("femij", "femi", "dete", "deca", "decu", "detet", "child", "kid", "vajz", "djal",
-               "cun", "gock", "bebe", "beba")
+CHILD_STEMS = (*CHILD_WORDS, "femi", "kid", "cun", "gock", "bebe", "beba")
 HARM_STEMS = ("rrezik", "rrah", "dhun", "abuz", "keqtrajt", "godit", "kercen", "perdhun",
               "rremb", "trafik", "lyp", "uri", "ndihm", "shpeto", "opasn", "nasilj", "tuc",
               "zlostavlj", "otet", "danger", "abuse", "beat", "hurt", "help", "pomo")
