@@ -17,7 +17,6 @@ behind them, and within the shared rate buckets (alerts/limits.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from alerts.dispatcher import Skip, default_worker_id
 from models.campaigns import CAMPAIGN, CAMPAIGN_LANGUAGES, Campaign, Subscription
 from models.db import Database
-from models.messaging import BULK_LANE, OutboxMessage
+from models.messaging import OutboxMessage
 from models.optout import is_opted_out
 from models.people import Contact
 
@@ -168,7 +167,8 @@ def subscribers(session: Session, municipality_ids: list[int], after: int,
 
 def outbox_row(campaign_id: int, row: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Return the outbox row of one subscriber's message (its text is rendered when sent)."""
-    return {"purpose": CAMPAIGN, "priority": BULK_LANE, "campaign_id": campaign_id,
+    # The lane comes from the purpose (the column's default): bulk.
+    return {"purpose": CAMPAIGN, "campaign_id": campaign_id,
             "contact_id": row["contact"], "channel": row["channel"], "address": row["address"],
             "language": row["language"], "payload": {"campaign": campaign_id},
             "status": "pending", "attempts": 0, "due_at": now, "last_error": "",
@@ -217,10 +217,5 @@ def counts(session: Session, campaign_ids: list[int]) -> dict[int, dict[str, int
     return result
 
 
-def fan_out_tick(db: Database) -> Callable[[Session, datetime], None]:
-    """Return the worker tick that sends due campaigns (one FanOut per worker)."""
-    return FanOut(db)
-
-
-__all__ = ["FanOut", "campaign_text", "cancel", "counts", "fan_out_tick", "finish_sent",
+__all__ = ["FanOut", "campaign_text", "cancel", "counts", "finish_sent",
            "prepare_campaign"]

@@ -20,6 +20,7 @@ from alerts.campaigns import FanOut, counts
 from alerts.worker import Worker, standard_worker
 from models import Campaign, Contact, Municipality, OutboxMessage, Subscription
 from models.db import Database
+from models.messaging import BULK_LANE
 from models.optout import mark_opted_out
 from sinjalizo.senders import senders_for
 from sinjalizo.settings import Settings
@@ -205,6 +206,10 @@ def test_a_dead_worker_is_followed_from_its_cursor(demo_db: Database, auth: Auth
         addresses = list(session.scalars(select(OutboxMessage.address).where(
             OutboxMessage.campaign_id == campaign_id)))
     assert len(addresses) == len(set(addresses)) == 25
+    with demo_db.session() as session:
+        lanes = set(session.scalars(select(OutboxMessage.priority).where(
+            OutboxMessage.campaign_id == campaign_id)))
+    assert lanes == {BULK_LANE}, "campaign messages wait behind alerts and updates"
 
 
 def test_an_alert_goes_out_before_the_remaining_bulk(
